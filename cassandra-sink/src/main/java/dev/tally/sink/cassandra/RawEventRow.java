@@ -1,0 +1,55 @@
+package dev.tally.sink.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+
+/** One stored raw event, as read back from {@code raw_events}. */
+public record RawEventRow(
+        String siteId,
+        LocalDate day,
+        short stripe,
+        Instant eventTime,
+        UUID eventId,
+        Instant clientTime,
+        String type,
+        String name,
+        String url,
+        String referrer,
+        String title,
+        String language,
+        Integer screenWidth,
+        String userAgent,
+        String visitorId,
+        Boolean newVisitor,
+        Double value,
+        String currency,
+        Map<String, String> props,
+        String clientIp) {
+
+    static RawEventRow from(Row row) {
+        return new RawEventRow(
+                row.getString("site_id"),
+                row.getLocalDate("day"),
+                row.getShort("stripe"),
+                row.getInstant("event_time"),
+                row.getUuid("event_id"),
+                row.getInstant("client_time"),
+                row.getString("type"),
+                row.getString("name"),
+                row.getString("url"),
+                row.getString("referrer"),
+                row.getString("title"),
+                row.getString("language"),
+                row.get("screen_width", Integer.class),
+                row.getString("user_agent"),
+                row.getString("visitor_id"),
+                row.get("new_visitor", Boolean.class),
+                row.get("value", Double.class),
+                row.getString("currency"),
+                row.getMap("props", String.class, String.class),
+                row.getString("client_ip"));
+    }
+}

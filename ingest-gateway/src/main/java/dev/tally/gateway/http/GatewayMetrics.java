@@ -1,0 +1,53 @@
+package dev.tally.gateway.http;
+
+import dev.tally.gateway.ingest.Rejection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's event counters, created up front so the hot path only increments:
+ * {@code tally_gateway_events_accepted_total{endpoint}} and
+ * {@code tally_gateway_events_rejected_total{endpoint,reason}}.
+ */
+final class GatewayMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
+
+    private final Map<Endpoint, Counter> accepted = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Map<Rejection, Counter>> rejected = new EnumMap<>(Endpoint.class);
+
+    GatewayMetrics(MeterRegistry registry) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            accepted.put(endpoint, Counter.builder("tally_gateway_events_accepted")
+                    .description("Events acknowledged by Kafka and answered with a 2xx")
+                    .tag("endpoint", endpoint.label())
+                    .register(registry));
+            Map<Rejection, Counter> byReason = new EnumMap<>(Rejection.class);
+            for (Rejection reason : Rejection.values()) {
+                byReason.put(reason, Counter.builder("tally_gateway_events_rejected")
+                        .description("Events not stored, by reason")
+                        .tag("endpoint", endpoint.label())
+                        .tag("reason", reason.code())
+                        .register(registry));
+            }
+            rejected.put(endpoint, byReason);
+        }
+    }
+
+    void accepted(Endpoint endpoint) {
+        accepted.get(endpoint).increment();
+    }
+
+    void rejected(Endpoint endpoint, Rejection reason) {
+        rejected.get(endpoint).get(reason).increment();
+    }
+
+    void notStored(Endpoint endpoint, Throwable error) {
+        rejected(endpoint, Rejection.KAFKA_UNAVAILABLE);
+        LOG.warn("An event could not be written to Kafka ({}); the client was told to retry. Check the brokers' health.",
+                error.toString());
+    }
+}

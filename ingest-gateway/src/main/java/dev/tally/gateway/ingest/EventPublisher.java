@@ -1,0 +1,15 @@
+package dev.tally.gateway.ingest;
+
+import dev.tally.schemas.avro.TrackedEvent;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where accepted events go. The stage completes only once the event is durably stored (for Kafka:
+ * acknowledged by all in-sync replicas), and fails if it could not be.
+ */
+public interface EventPublisher extends AutoCloseable {
+    CompletionStage<Void> publish(TrackedEvent event);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,112 @@
+package dev.tally.aggregator;
+
+import dev.tally.aggregator.config.AggregatorConfig;
+import dev.tally.aggregator.topology.RollupTopology;
+import dev.tally.common.RunningService;
+import dev.tally.common.http.AdminEndpoints;
+import dev.tally.common.http.AdminServer;
+import dev.tally.common.http.Readiness;
+import dev.tally.common.http.ReadinessCheck;
+import dev.tally.common.http.ServiceMetrics;
+import dev.tally.schemas.TopicCatalogue;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream aggregator: creates and runs {@link KafkaStreams} on {@link RollupTopology} with
+ * exactly-once (v2) processing; admin endpoints on {@code aggregator.admin.port}.
+ */
+public final class AggregatorApp implements RunningService {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatorApp.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final AdminServer admin;
+    private final ServiceMetrics metrics;
+    private volatile boolean closed;
+
+    private AggregatorApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, AdminServer admin, ServiceMetrics metrics) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.admin = admin;
+        this.metrics = metrics;
+    }
+
+    public static void main(String[] args) {
+        AggregatorApp app = start(AggregatorConfig.load(Map.of()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "aggregator-shutdown"));
+    }
+
+    public static AggregatorApp start(AggregatorConfig config) {
+        ServiceMetrics metrics = new ServiceMetrics("stream-aggregator");
+        TopicCatalogue topics = TopicCatalogue.forNamespace(config.topicNamespace());
+        KafkaStreams streams = new KafkaStreams(
+                new RollupTopology(topics, config.grace(), Clock.systemUTC()).build(), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("Stream thread failed; replacing it (exactly-once: its uncommitted work is redone)", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
+        streams.start();
+
+        ReadinessCheck running = ReadinessCheck.of("kafka-streams", () -> {
+            KafkaStreams.State state = streams.state();
+            return state.isRunningOrRebalancing()
+                    ? Readiness.ok(state.name())
+                    : Readiness.notReady(state.name() + "; see the aggregator log");
+        });
+        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(),
+                new AdminEndpoints(List.of(running), metrics.registry()));
+        LOG.info("Stream aggregator {} reading {} (exactly-once, commit every {}); admin on port {}",
+                config.applicationId(), topics.rawEvents().name(), config.commitInterval(), admin.port());
+        return new AggregatorApp(streams, streamsMetrics, admin, metrics);
+    }
+
+    static Properties streamsProperties(AggregatorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    @Override
+    public String name() {
+        return "stream-aggregator";
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+        return Map.of("admin", "http://127.0.0.1:" + admin.port());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        admin.close();
+        metrics.close();
+        LOG.info("Stream aggregator stopped");
+    }
+}
