@@ -47,6 +47,8 @@ public final class KafkaEventPublisher implements EventPublisher {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // A send() that cannot get metadata blocks a worker thread; keep that short so callers see 503 quickly.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.putAll(overrides);
         Producer<String, TrackedEvent> producer =

@@ -1,0 +1,240 @@
+package dev.tally.deploy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.common.RunningService;
+import dev.tally.common.config.ConfigException;
+import dev.tally.common.config.ConfigSource;
+import dev.tally.sink.cassandra.CassandraConfig;
+import dev.tally.sink.cassandra.CassandraSessions;
+import dev.tally.sink.cassandra.RawEventRow;
+import dev.tally.sink.cassandra.RawEventTable;
+import dev.tally.sink.config.SinkConfig;
+import dev.tally.sink.raw.Stripes;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./tally <command>}: {@code run} starts the whole system locally and stops it on Ctrl-C;
+ * {@code events} prints the latest stored raw events of a site.
+ */
+public final class TallyLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(TallyLauncher.class);
+    private static final PrintStream OUT = System.out;
+
+    private TallyLauncher() {}
+
+    public static void main(String[] args) {
+        try {
+            List<String> rest = new ArrayList<>(List.of(args));
+            String command = rest.isEmpty() ? "help" : rest.remove(0);
+            int status = switch (command) {
+                case "run" -> run(options(rest, List.of("--data-dir")));
+                case "events" -> events(options(rest, List.of("--data-dir", "--site", "--limit", "--day")));
+                case "help", "--help", "-h" -> help(0);
+                default -> {
+                    OUT.println("Unknown command '" + command + "'.");
+                    yield help(2);
+                }
+            };
+            if (status != 0) {
+                System.exit(status);
+            }
+        } catch (UsageException | ConfigException e) {
+            OUT.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static int help(int status) {
+        OUT.println("""
+                Usage: ./tally <command> [options]
+
+                  run     [--data-dir DIR]           start Kafka, Cassandra and every Tally service; Ctrl-C stops all
+                  events  --site ID [--limit N] [--day YYYY-MM-DD] [--data-dir DIR]
+                                                     print the latest raw events of a site (default: today, UTC)
+
+                Settings come from environment variables, e.g. TALLY_GATEWAY_HTTP_PORT=8090 (see docs/configuration.md).""");
+        return status;
+    }
+
+    private static int run(Map<String, String> options) throws ConfigException {
+        long started = System.nanoTime();
+        LauncherConfig config = LauncherConfig.load(launcherOverrides(options));
+        LOG.info("Starting Tally with data in {}", config.dataDir());
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(config.cluster(), config.services());
+        } catch (RuntimeException e) {
+            LOG.error("Tally did not start: {}", causes(e));
+            LOG.debug("Start-up failure", e);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping Tally...");
+            stack.close();
+            EndpointsFile.delete(config.dataDir());
+            LOG.info("Tally stopped; data kept in {}", config.dataDir());
+            stopped.countDown();
+        }, "tally-shutdown"));
+
+        Map<String, String> endpoints = endpoints(stack, config);
+        EndpointsFile.write(config.dataDir(), endpoints);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        printBanner(endpoints, took, config);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static Map<String, String> endpoints(LocalStack stack, LauncherConfig config) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        for (RunningService service : stack.services()) {
+            service.endpoints().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> endpoints.put(service.name() + "." + e.getKey(), e.getValue()));
+        }
+        endpoints.put("kafka.bootstrap", stack.cluster().kafka().bootstrapServers());
+        var cql = stack.cluster().cassandra().cqlAddress();
+        endpoints.put("cassandra.cql", cql.getHostString() + ":" + cql.getPort());
+        endpoints.put("data-dir", config.dataDir().toString());
+        endpoints.put("launcher.pid", Long.toString(ProcessHandle.current().pid()));
+        return endpoints;
+    }
+
+    private static void printBanner(Map<String, String> endpoints, Duration took, LauncherConfig config) {
+        StringBuilder banner = new StringBuilder();
+        banner.append(String.format("%nTally is running (started in %.1f s). Ctrl-C stops everything.%n%n", took.toMillis() / 1000.0));
+        endpoints.forEach((name, address) -> banner.append(String.format("  %-26s %s%n", name, address)));
+        String pixel = endpoints.get("ingest-gateway.pixel");
+        banner.append(String.format("%nTry it:%n  curl -s -o /dev/null -w '%%{http_code}\\n' '%s?site=demo&url=https://example.com/hello'%n", pixel));
+        banner.append(String.format("  ./tally events --site demo%n"));
+        banner.append(String.format("%nAddresses are also in %s%n", config.dataDir().resolve(EndpointsFile.NAME)));
+        OUT.print(banner);
+        OUT.flush();
+    }
+
+    private static int events(Map<String, String> options) throws ConfigException {
+        String site = options.get("--site");
+        if (site == null) {
+            throw new UsageException("events needs --site ID, for example: ./tally events --site demo");
+        }
+        int limit = parseInt(options.getOrDefault("--limit", "20"), "--limit");
+        LocalDate day;
+        try {
+            day = options.containsKey("--day") ? LocalDate.parse(options.get("--day")) : LocalDate.now(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--day must be a date such as 2026-11-22");
+        }
+        LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("cassandra.contact-points", launcher.host() + ":" + launcher.cqlPort());
+        CassandraConfig cassandra = SinkConfig.from(ConfigSource.load(SinkConfig.DEFAULTS, System.getenv(), settings)).cassandra();
+        try (CqlSession session = CassandraSessions.open(cassandra, "tally-events-command")) {
+            RawEventTable table = new RawEventTable(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()), cassandra.consistency());
+            List<RawEventRow> rows = table.latest(site, day, limit);
+            OUT.printf("%d latest event(s) of site '%s' on %s (UTC):%n", rows.size(), site, day);
+            for (RawEventRow row : rows) {
+                OUT.printf("  %s  %-8s %-12s %s  visitor=%s stripe=%d id=%s%s%s%n",
+                        row.eventTime(), row.type(), row.name(), printable(row.url()), row.visitorId(), row.stripe(), row.eventId(),
+                        row.referrer() == null ? "" : "  referrer=" + printable(row.referrer()),
+                        row.title() == null ? "" : "  title=" + printable(row.title()));
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            OUT.println("Could not read events from Cassandra at " + cassandra.contactPoints() + ": " + e.getMessage()
+                    + "\nIs Tally running (./tally run)?");
+            return 1;
+        }
+    }
+
+    /** The messages of an exception and its causes, which usually say what to fix, without a stack trace. */
+    static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append("\n  caused by: ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
+    /** Visitors control URLs and titles: never let them drive the operator's terminal. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
+    private static Map<String, String> launcherOverrides(Map<String, String> options) {
+        Map<String, String> overrides = new HashMap<>();
+        if (options.containsKey("--data-dir")) {
+            overrides.put("launcher.data-dir", options.get("--data-dir"));
+        }
+        return overrides;
+    }
+
+    private static Map<String, String> options(List<String> args, List<String> allowed) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String name = args.get(i);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            }
+            if (!allowed.contains(name)) {
+                throw new UsageException("Unknown option '" + name + "'; expected one of " + allowed);
+            }
+            if (value == null) {
+                throw new UsageException("Option " + name + " needs a value");
+            }
+            options.put(name, value);
+        }
+        return options;
+    }
+
+    private static int parseInt(String text, String option) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value < 1 || value > 10_000) {
+                throw new UsageException(option + " must be between 1 and 10000");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a number");
+        }
+    }
+
+    /** A mistake in the command line: print the message, exit 2, no stack trace. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
