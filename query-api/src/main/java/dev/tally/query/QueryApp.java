@@ -6,7 +6,7 @@ import dev.tally.common.http.AdminEndpoints;
 import dev.tally.common.http.AdminServer;
 import dev.tally.common.http.ServiceMetrics;
 import dev.tally.query.config.QueryConfig;
-import dev.tally.sink.cassandra.CassandraSessions;
+import dev.tally.store.CassandraSessions;
 import io.undertow.Undertow;
 import java.util.List;
 import java.util.Map;

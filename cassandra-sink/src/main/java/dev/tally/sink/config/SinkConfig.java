@@ -1,7 +1,7 @@
 package dev.tally.sink.config;
 
 import dev.tally.common.config.ConfigSource;
-import dev.tally.sink.cassandra.CassandraConfig;
+import dev.tally.store.CassandraConfig;
 import java.util.Map;
 
 /** The Cassandra sink's settings, validated at start-up. Keys and defaults: {@code dev/tally/sink/defaults.properties}. */

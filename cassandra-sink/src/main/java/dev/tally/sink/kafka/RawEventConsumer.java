@@ -2,7 +2,7 @@ package dev.tally.sink.kafka;
 
 import dev.tally.schemas.DeadLetterHeaders;
 import dev.tally.schemas.avro.TrackedEvent;
-import dev.tally.sink.cassandra.RawEventTable;
+import dev.tally.store.RawEventTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

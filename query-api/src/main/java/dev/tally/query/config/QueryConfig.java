@@ -1,7 +1,7 @@
 package dev.tally.query.config;
 
 import dev.tally.common.config.ConfigSource;
-import dev.tally.sink.cassandra.CassandraConfig;
+import dev.tally.store.CassandraConfig;
 import java.util.Map;
 
 /** The query API's settings, validated at start-up. Keys and defaults: {@code dev/tally/query/defaults.properties}. */

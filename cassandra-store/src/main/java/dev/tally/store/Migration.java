@@ -1,4 +1,4 @@
-package dev.tally.sink.cassandra;
+package dev.tally.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.tally.sink.cassandra;
+package dev.tally.store;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the versioned CQL migrations under {@code dev/tally/sink/cql/} to a keyspace, once each, in
+ * Applies the versioned CQL migrations under {@code dev/tally/store/cql/} to a keyspace, once each, in
  * version order, and records them in {@code <keyspace>.schema_migrations}. Running it again applies
  * only what is new; an applied migration whose text changed stops start-up.
  *
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
-    private static final String RESOURCE_DIR = "dev/tally/sink/cql/";
+    private static final String RESOURCE_DIR = "dev/tally/store/cql/";
     /** Every migration, in order. A new one is added here and as a file. */
     static final List<String> MIGRATIONS = List.of("V001__raw_events.cql");
 

@@ -1,4 +1,4 @@
-package dev.tally.sink.raw;
+package dev.tally.store;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package dev.tally.sink.cassandra;
+package dev.tally.store;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.schemas.avro.TrackedEvent;
-import dev.tally.sink.raw.Stripes;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;

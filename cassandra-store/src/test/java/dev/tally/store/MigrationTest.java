@@ -1,4 +1,4 @@
-package dev.tally.sink.cassandra;
+package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

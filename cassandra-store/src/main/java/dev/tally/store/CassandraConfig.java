@@ -1,4 +1,4 @@
-package dev.tally.sink.cassandra;
+package dev.tally.store;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
