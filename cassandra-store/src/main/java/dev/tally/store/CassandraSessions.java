@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import dev.tally.common.http.Readiness;
@@ -11,10 +12,25 @@ import java.net.InetSocketAddress;
 public final class CassandraSessions {
     private CassandraSessions() {}
 
-    /** A session not bound to a keyspace: statements name their keyspace. */
+    /**
+     * A session not bound to a keyspace: statements name their keyspace. Services wait for Cassandra
+     * if it is not up yet (the driver keeps trying to connect).
+     */
     public static CqlSession open(CassandraConfig settings, String clientName) {
+        return open(settings, clientName, DriverConfigLoader.fromClasspath("tally-driver"));
+    }
+
+    /** For command-line tools: fails at once if no node answers, instead of waiting for one. */
+    public static CqlSession openOrFail(CassandraConfig settings, String clientName) {
+        DriverConfigLoader failFast = DriverConfigLoader.compose(
+                DriverConfigLoader.programmaticBuilder().withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false).build(),
+                DriverConfigLoader.fromClasspath("tally-driver"));
+        return open(settings, clientName, failFast);
+    }
+
+    private static CqlSession open(CassandraConfig settings, String clientName, DriverConfigLoader config) {
         return CqlSession.builder()
-                .withConfigLoader(DriverConfigLoader.fromClasspath("tally-driver"))
+                .withConfigLoader(config)
                 .addContactPoints(settings.contactPoints().stream()
                         .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
                         .toList())

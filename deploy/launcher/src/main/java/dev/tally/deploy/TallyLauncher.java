@@ -1,5 +1,6 @@
 package dev.tally.deploy;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.common.RunningService;
 import dev.tally.common.config.ConfigException;
@@ -144,7 +145,7 @@ public final class TallyLauncher {
         Map<String, String> settings = new HashMap<>();
         settings.put("cassandra.contact-points", launcher.host() + ":" + launcher.cqlPort());
         CassandraConfig cassandra = SinkConfig.from(ConfigSource.load(SinkConfig.DEFAULTS, System.getenv(), settings)).cassandra();
-        try (CqlSession session = CassandraSessions.open(cassandra, "tally-events-command")) {
+        try (CqlSession session = CassandraSessions.openOrFail(cassandra, "tally-events-command")) {
             RawEventTable table = new RawEventTable(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()), cassandra.consistency());
             List<RawEventRow> rows = table.latest(site, day, limit);
             OUT.printf("%d latest event(s) of site '%s' on %s (UTC):%n", rows.size(), site, day);
@@ -155,9 +156,11 @@ public final class TallyLauncher {
                         row.title() == null ? "" : "  title=" + printable(row.title()));
             }
             return 0;
+        } catch (AllNodesFailedException e) {
+            OUT.println("Cassandra is not reachable at " + launcher.host() + ":" + launcher.cqlPort() + ". Is Tally running (./tally run)?");
+            return 1;
         } catch (RuntimeException e) {
-            OUT.println("Could not read events from Cassandra at " + cassandra.contactPoints() + ": " + e.getMessage()
-                    + "\nIs Tally running (./tally run)?");
+            OUT.println("Could not read events from Cassandra at " + launcher.host() + ":" + launcher.cqlPort() + ": " + e.getMessage());
             return 1;
         }
     }
