@@ -34,6 +34,6 @@ record LauncherConfig(Path dataDir, String host, int kafkaPort, int kafkaControl
     }
 
     StackServices services() {
-        return new StackServices("tally", "tally", topicPartitions, dataDir.resolve("aggregator-state"), Map.of());
+        return new StackServices("tally", "tally", topicPartitions, dataDir.resolve("aggregator-state"), true, Map.of());
     }
 }

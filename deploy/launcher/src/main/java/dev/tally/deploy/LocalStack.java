@@ -16,11 +16,15 @@ import dev.tally.store.CassandraConfig;
 import dev.tally.store.CassandraSessions;
 import dev.tally.store.SchemaMigrator;
 import dev.tally.sink.config.SinkConfig;
+import dev.tally.store.IdentityMode;
 import java.net.InetSocketAddress;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +44,11 @@ public final class LocalStack implements AutoCloseable {
     private final List<RunningService> services;
     private final GatewayApp gateway;
     private final QueryApp queryApi;
+    private final String newDemoSiteKey;
     private volatile boolean closed;
 
     private LocalStack(LocalCluster cluster, boolean ownsCluster, CassandraConfig cassandra, String topicNamespace,
-                       List<RunningService> services, GatewayApp gateway, QueryApp queryApi) {
+                       List<RunningService> services, GatewayApp gateway, QueryApp queryApi, String newDemoSiteKey) {
         this.cluster = cluster;
         this.ownsCluster = ownsCluster;
         this.cassandra = cassandra;
@@ -51,6 +56,21 @@ public final class LocalStack implements AutoCloseable {
         this.services = services;
         this.gateway = gateway;
         this.queryApi = queryApi;
+        this.newDemoSiteKey = newDemoSiteKey;
+    }
+
+    /** The demo site's key if this start created the demo site (shown once), else empty. */
+    public Optional<String> newDemoSiteKey() {
+        return Optional.ofNullable(newDemoSiteKey);
+    }
+
+    /** Registers a site and makes the running gateway see it at once; returns its key. */
+    public String registerSite(String id, Set<String> hostnames, IdentityMode identityMode) {
+        try (CqlSession session = CassandraSessions.open(cassandra, "tally-site-admin")) {
+            String key = new SiteAdmin(session, cassandra).add(id, hostnames, ZoneId.of("UTC"), identityMode, 395).key();
+            gateway.reloadSites();
+            return key;
+        }
     }
 
     /** Starts Kafka and Cassandra, then everything else; stops what started if a later step fails. */
@@ -78,8 +98,12 @@ public final class LocalStack implements AutoCloseable {
         TopicProvisioner.ensure(cluster.kafka().bootstrapServers(), topics.all(), stack.topicPartitions(), (short) 1);
 
         SinkConfig sinkConfig = SinkConfig.load(settings);
+        String demoSiteKey = null;
         try (CqlSession session = CassandraSessions.open(sinkConfig.cassandra(), "tally-launcher")) {
             new SchemaMigrator(session, sinkConfig.cassandra().keyspace(), sinkConfig.cassandra().replication()).migrate();
+            if (stack.demoSite()) {
+                demoSiteKey = new SiteAdmin(session, sinkConfig.cassandra()).ensureDemoSite().orElse(null);
+            }
         }
 
         List<RunningService> started = new ArrayList<>();
@@ -94,7 +118,7 @@ public final class LocalStack implements AutoCloseable {
             GatewayApp gateway = GatewayApp.start(GatewayConfig.load(settings));
             started.add(gateway);
             return new LocalStack(cluster, ownsCluster, sinkConfig.cassandra(), stack.topicNamespace(),
-                    Collections.unmodifiableList(started), gateway, queryApi);
+                    Collections.unmodifiableList(started), gateway, queryApi, demoSiteKey);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;

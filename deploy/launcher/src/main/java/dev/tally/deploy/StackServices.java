@@ -6,11 +6,12 @@ import java.util.Map;
 
 /**
  * What the services of one stack share on a given Kafka and Cassandra: the topic namespace, the
- * keyspace, the aggregator's state directory, and any further service settings (ports, for example).
+ * keyspace, the aggregator's state directory, whether to register the demo site, and any further
+ * service settings (ports, for example).
  * Tests give every stack its own namespace and keyspace, so stacks on one cluster never see each other.
  */
 public record StackServices(String topicNamespace, String keyspace, int topicPartitions, Path aggregatorStateDir,
-                            Map<String, String> extraSettings) {
+                            boolean demoSite, Map<String, String> extraSettings) {
 
     public StackServices {
         extraSettings = Map.copyOf(extraSettings);
@@ -18,7 +19,7 @@ public record StackServices(String topicNamespace, String keyspace, int topicPar
 
     /** Settings for a test: its own topics and keyspace, every port chosen by the operating system. */
     public static StackServices isolated(String name, Path stateDir) {
-        return new StackServices(name, name, 3, stateDir, Map.of(
+        return new StackServices(name, name, 3, stateDir, false, Map.of(
                 "gateway.http.host", "127.0.0.1",
                 "gateway.http.port", "0",
                 "query.http.host", "127.0.0.1",

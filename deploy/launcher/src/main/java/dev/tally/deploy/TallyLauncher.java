@@ -10,10 +10,13 @@ import dev.tally.store.CassandraSessions;
 import dev.tally.store.RawEventRow;
 import dev.tally.store.RawEventTable;
 import dev.tally.sink.config.SinkConfig;
+import dev.tally.store.IdentityMode;
+import dev.tally.store.Site;
 import dev.tally.store.Stripes;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,6 +45,7 @@ public final class TallyLauncher {
             int status = switch (command) {
                 case "run" -> run(options(rest, List.of("--data-dir")));
                 case "events" -> events(options(rest, List.of("--data-dir", "--site", "--limit", "--day")));
+                case "sites" -> sites(rest);
                 case "help", "--help", "-h" -> help(0);
                 default -> {
                     OUT.println("Unknown command '" + command + "'.");
@@ -64,6 +68,10 @@ public final class TallyLauncher {
                   run     [--data-dir DIR]           start Kafka, Cassandra and every Tally service; Ctrl-C stops all
                   events  --site ID [--limit N] [--day YYYY-MM-DD] [--data-dir DIR]
                                                      print the latest raw events of a site (default: today, UTC)
+                  sites list                         list the registered sites
+                  sites add ID --hosts H1,H2 [--timezone ZONE] [--identity cookieless|cookie] [--retention-days N]
+                                                     register a site and print its key (shown once)
+                  sites remove ID                    unregister a site (its stored data stays)
 
                 Settings come from environment variables, e.g. TALLY_GATEWAY_HTTP_PORT=8090 (see docs/configuration.md).""");
         return status;
@@ -94,6 +102,7 @@ public final class TallyLauncher {
         EndpointsFile.write(config.dataDir(), endpoints);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         printBanner(endpoints, took, config);
+        stack.newDemoSiteKey().ifPresent(key -> OUT.printf("%nRegistered the demo site. Its key (shown only now): %s%n", key));
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -122,11 +131,74 @@ public final class TallyLauncher {
         banner.append(String.format("%nTally is running (started in %.1f s). Ctrl-C stops everything.%n%n", took.toMillis() / 1000.0));
         endpoints.forEach((name, address) -> banner.append(String.format("  %-26s %s%n", name, address)));
         String pixel = endpoints.get("ingest-gateway.pixel");
-        banner.append(String.format("%nTry it:%n  curl -s -o /dev/null -w '%%{http_code}\\n' '%s?site=demo&url=https://example.com/hello'%n", pixel));
+        banner.append(String.format("%nTry it (site 'demo' accepts pages on localhost and example.com):%n"));
+        banner.append(String.format("  curl -s -o /dev/null -w '%%{http_code}\\n' '%s?site=demo&url=https://example.com/hello'%n", pixel));
         banner.append(String.format("  ./tally events --site demo%n"));
+        banner.append(String.format("  snippet: <script defer data-site=\"demo\" src=\"%s\"></script>%n", endpoints.get("ingest-gateway.script")));
         banner.append(String.format("%nAddresses are also in %s%n", config.dataDir().resolve(EndpointsFile.NAME)));
         OUT.print(banner);
         OUT.flush();
+    }
+
+    private static int sites(List<String> args) throws ConfigException {
+        if (args.isEmpty()) {
+            throw new UsageException("sites needs list, add or remove; see ./tally help");
+        }
+        String action = args.get(0);
+        List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+        String id = null;
+        if (!action.equals("list")) {
+            if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+                throw new UsageException("sites " + action + " needs a site id, e.g. ./tally sites " + action + " example.com");
+            }
+            id = rest.remove(0);
+        }
+        Map<String, String> options = options(rest, List.of("--data-dir", "--hosts", "--timezone", "--identity", "--retention-days"));
+        LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
+        CassandraConfig cassandra = cassandraOf(launcher);
+        try (CqlSession session = CassandraSessions.openOrFail(cassandra, "tally-sites-command")) {
+            SiteAdmin admin = new SiteAdmin(session, cassandra);
+            switch (action) {
+                case "list" -> {
+                    List<Site> all = admin.list();
+                    OUT.printf("%d site(s):%n", all.size());
+                    for (Site site : all) {
+                        OUT.printf("  %-24s hosts=%s timezone=%s identity=%s retention=%dd%n", site.id(),
+                                String.join(",", new java.util.TreeSet<>(site.hostnames())), site.timeZone(), site.identityMode().code(),
+                                site.retentionDays());
+                    }
+                }
+                case "add" -> {
+                    String hosts = options.get("--hosts");
+                    if (hosts == null) {
+                        throw new UsageException("sites add needs --hosts, the host names its pages are served from, e.g. --hosts example.com,www.example.com");
+                    }
+                    SiteAdmin.Created created;
+                    try {
+                        created = admin.add(id, java.util.Set.of(hosts.split(",")), ZoneId.of(options.getOrDefault("--timezone", "UTC")),
+                                IdentityMode.parse(options.getOrDefault("--identity", "cookieless")),
+                                parseInt(options.getOrDefault("--retention-days", "395"), "--retention-days"));
+                    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                        throw new UsageException("Cannot add site '" + id + "': " + e.getMessage());
+                    }
+                    OUT.printf("Added site %s (hosts %s). Its key, shown only now, authorises backfill and queries:%n  %s%n",
+                            created.site().id(), String.join(",", new java.util.TreeSet<>(created.site().hostnames())), created.key());
+                    OUT.printf("Gateways pick it up within a few seconds. Snippet:%n  <script defer data-site=\"%s\" src=\"http://<gateway>/a.js\"></script>%n", id);
+                }
+                case "remove" -> OUT.println(admin.remove(id) ? "Removed site " + id + " (its stored events and rollups stay)." : "No site " + id + ".");
+                default -> throw new UsageException("sites needs list, add or remove, not '" + action + "'");
+            }
+            return 0;
+        } catch (AllNodesFailedException e) {
+            OUT.println("Cassandra is not reachable at " + launcher.host() + ":" + launcher.cqlPort() + ". Is Tally running (./tally run)?");
+            return 1;
+        }
+    }
+
+    private static CassandraConfig cassandraOf(LauncherConfig launcher) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("cassandra.contact-points", launcher.host() + ":" + launcher.cqlPort());
+        return SinkConfig.from(ConfigSource.load(SinkConfig.DEFAULTS, System.getenv(), settings)).cassandra();
     }
 
     private static int events(Map<String, String> options) throws ConfigException {
@@ -142,9 +214,7 @@ public final class TallyLauncher {
             throw new UsageException("--day must be a date such as 2026-11-22");
         }
         LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("cassandra.contact-points", launcher.host() + ":" + launcher.cqlPort());
-        CassandraConfig cassandra = SinkConfig.from(ConfigSource.load(SinkConfig.DEFAULTS, System.getenv(), settings)).cassandra();
+        CassandraConfig cassandra = cassandraOf(launcher);
         try (CqlSession session = CassandraSessions.openOrFail(cassandra, "tally-events-command")) {
             RawEventTable table = new RawEventTable(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()), cassandra.consistency());
             List<RawEventRow> rows = table.latest(site, day, limit);

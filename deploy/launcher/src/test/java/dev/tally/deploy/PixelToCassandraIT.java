@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.common.RunningService;
 import dev.tally.deploy.cluster.TestCluster;
 import dev.tally.store.CassandraSessions;
+import dev.tally.store.IdentityMode;
 import dev.tally.store.RawEventRow;
 import dev.tally.store.RawEventTable;
 import dev.tally.store.Stripes;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,11 +76,12 @@ class PixelToCassandraIT {
     @Test
     void a_pixel_hit_is_answered_with_the_gif_and_stored_as_a_raw_row() throws Exception {
         String site = TestCluster.uniqueName("site").replace('_', '-');
-        String page = "https://shop.example.com/pricing?plan=pro";
+        stack.registerSite(site, Set.of("shop.example.com"), IdentityMode.COOKIELESS);
+        String page = "https://shop.example.com/pricing?plan=pro&utm_source=newsletter";
         Instant before = Instant.now();
 
         HttpResponse<byte[]> response = get(stack.gateway().url() + "/a.gif?site=" + site + "&url=" + encode(page)
-                + "&ref=" + encode("https://search.example.org/?q=tally") + "&title=" + encode("Prices & plans <b>"));
+                + "&ref=" + encode("https://search.example.org/?q=tally") + "&title=" + encode("Prices & plans <b>") + "&w=1280");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("image/gif");
@@ -92,7 +95,9 @@ class PixelToCassandraIT {
         assertThat(row.siteId()).isEqualTo(site);
         assertThat(row.type()).isEqualTo("pageview");
         assertThat(row.name()).isEqualTo("pageview");
-        assertThat(row.url()).isEqualTo(page);
+        // Query parameters are dropped from stored URLs, except utm_*.
+        assertThat(row.url()).isEqualTo("https://shop.example.com/pricing?utm_source=newsletter");
+        assertThat(row.screenWidth()).isEqualTo(1280);
         assertThat(row.referrer()).isEqualTo("https://search.example.org/?q=tally");
         assertThat(row.title()).isEqualTo("Prices & plans <b>");
         assertThat(row.language()).isEqualTo("fr-CH");
@@ -109,6 +114,7 @@ class PixelToCassandraIT {
     @Test
     void a_bad_pixel_hit_still_gets_the_gif_with_a_reason_and_is_counted() throws Exception {
         String site = TestCluster.uniqueName("bad").replace('_', '-');
+        stack.registerSite(site, Set.of("shop.example.com"), IdentityMode.COOKIELESS);
 
         HttpResponse<byte[]> response = get(stack.gateway().url() + "/a.gif?site=" + site);
 

@@ -1,8 +1,11 @@
 package dev.tally.gateway.http;
 
-/** The gateway's ingest endpoints, as metric labels. */
+/** The gateway's public endpoints, as metric labels. */
 enum Endpoint {
-    PIXEL("pixel");
+    PIXEL("pixel"),
+    EVENTS("events"),
+    SCRIPT("script"),
+    ADMIN("admin");
 
     private final String label;
 

@@ -5,24 +5,34 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's event counters, created up front so the hot path only increments:
- * {@code tally_gateway_events_accepted_total{endpoint}} and
- * {@code tally_gateway_events_rejected_total{endpoint,reason}}.
+ * The gateway's counters, created up front (or once per status code) so the hot path only increments:
+ * {@code tally_gateway_requests_total{endpoint,status}}, {@code tally_gateway_events_accepted_total{endpoint}},
+ * {@code tally_gateway_events_ignored_total{endpoint}} and {@code tally_gateway_events_rejected_total{endpoint,reason}}.
  */
 final class GatewayMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
 
+    private final MeterRegistry registry;
     private final Map<Endpoint, Counter> accepted = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Counter> ignored = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Map<Rejection, Counter>> rejected = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Map<Integer, Counter>> requests = new EnumMap<>(Endpoint.class);
 
     GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (Endpoint endpoint : Endpoint.values()) {
+            requests.put(endpoint, new ConcurrentHashMap<>());
             accepted.put(endpoint, Counter.builder("tally_gateway_events_accepted")
-                    .description("Events acknowledged by Kafka and answered with a 2xx")
+                    .description("Events acknowledged by Kafka")
+                    .tag("endpoint", endpoint.label())
+                    .register(registry));
+            ignored.put(endpoint, Counter.builder("tally_gateway_events_ignored")
+                    .description("Events accepted but not stored because Tally does not use them (engagement)")
                     .tag("endpoint", endpoint.label())
                     .register(registry));
             Map<Rejection, Counter> byReason = new EnumMap<>(Rejection.class);
@@ -37,8 +47,20 @@ final class GatewayMetrics {
         }
     }
 
+    void request(Endpoint endpoint, int status) {
+        requests.get(endpoint).computeIfAbsent(status, code -> Counter.builder("tally_gateway_requests")
+                .description("HTTP requests by endpoint and response status")
+                .tag("endpoint", endpoint.label())
+                .tag("status", Integer.toString(code))
+                .register(registry)).increment();
+    }
+
     void accepted(Endpoint endpoint) {
         accepted.get(endpoint).increment();
+    }
+
+    void ignored(Endpoint endpoint) {
+        ignored.get(endpoint).increment();
     }
 
     void rejected(Endpoint endpoint, Rejection reason) {

@@ -1,59 +1,77 @@
 package dev.tally.gateway.http;
 
 import dev.tally.gateway.ingest.EventFactory;
+import dev.tally.gateway.ingest.EventInput;
 import dev.tally.gateway.ingest.EventPublisher;
-import dev.tally.gateway.ingest.PixelHit;
+import dev.tally.gateway.ingest.QueryStrings;
 import dev.tally.gateway.ingest.Rejection;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
-import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * {@code GET /a.gif?site=&url=&ref=&title=}: always answers the transparent GIF, with no-cache headers.
+ * {@code GET /a.gif}: always answers the transparent GIF with no-cache headers. Parameters:
+ * {@code site, url, ref, title, w} (screen width), {@code n} (event name; absent for a page view),
+ * {@code value}, {@code currency}, {@code ts} (client time) and {@code p.<name>} per property.
  * An accepted event is answered 200 only after Kafka acknowledged it; a rejected one 400 (bad input)
- * or 503 (not stored) with the reason in {@code X-Tally-Rejected}.
+ * or 503 (not stored), with the reason in {@code X-Tally-Rejected}.
  *
- * <p>Validation runs on the IO thread (cheap, no blocking); publishing is dispatched to a worker
- * thread because {@code send()} may block while the producer waits for metadata.
+ * <p>Parsing and validation run on the IO thread (cheap, no blocking); publishing is dispatched to a
+ * worker thread because {@code send()} may block while the producer waits for metadata.
  */
 final class PixelHandler implements HttpHandler {
     static final HttpString REJECTED_HEADER = new HttpString("X-Tally-Rejected");
     private static final String NO_CACHE = "no-cache, no-store, must-revalidate";
     private static final String IMAGE_GIF = "image/gif";
+    private static final String PROP_PREFIX = "p.";
+    private static final int MAX_PARAMETERS = 64;
 
     private final EventFactory events;
     private final EventPublisher publisher;
     private final GatewayMetrics metrics;
-    private final Clock clock;
+    private final RequestInfos requests;
 
-    PixelHandler(EventFactory events, EventPublisher publisher, GatewayMetrics metrics, Clock clock) {
+    PixelHandler(EventFactory events, EventPublisher publisher, GatewayMetrics metrics, RequestInfos requests) {
         this.events = events;
         this.publisher = publisher;
         this.metrics = metrics;
-        this.clock = clock;
+        this.requests = requests;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        PixelHit hit = new PixelHit(
-                param(exchange, "site"),
-                param(exchange, "url"),
-                param(exchange, "ref"),
-                param(exchange, "title"),
-                clientIp(exchange),
-                exchange.getRequestHeaders().getFirst(Headers.USER_AGENT),
-                exchange.getRequestHeaders().getFirst(Headers.ACCEPT_LANGUAGE),
-                clock.instant());
-        EventFactory.Outcome outcome = events.fromPixel(hit);
-        if (!outcome.isAccepted()) {
-            metrics.rejected(Endpoint.PIXEL, outcome.rejection());
-            respond(exchange, StatusCodes.BAD_REQUEST, outcome.rejection());
+        Map<String, String> params;
+        try {
+            params = QueryStrings.parse(exchange.getQueryString(), MAX_PARAMETERS);
+        } catch (QueryStrings.MalformedException e) {
+            reject(exchange, StatusCodes.BAD_REQUEST, Rejection.BAD_ENCODING);
             return;
+        }
+        EventInput.RequestInfo request = requests.read(exchange);
+        EventFactory.Outcome outcome;
+        try {
+            outcome = events.create(input(params, request));
+        } catch (IllegalStateException e) {
+            // The day's visitor salt could not be agreed (Cassandra unreachable).
+            metrics.notStored(Endpoint.PIXEL, e);
+            respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, Rejection.KAFKA_UNAVAILABLE);
+            return;
+        }
+        if (outcome.isIgnored()) {
+            metrics.ignored(Endpoint.PIXEL);
+            respond(exchange, StatusCodes.OK, null);
+            return;
+        }
+        if (!outcome.isAccepted()) {
+            reject(exchange, StatusCodes.BAD_REQUEST, outcome.rejection());
+            return;
+        }
+        if (outcome.setsCookie()) {
+            requests.setVisitorCookie(exchange, request);
         }
         exchange.dispatch(() -> publisher.publish(outcome.event()).whenComplete((ignored, error) -> {
             if (error == null) {
@@ -64,6 +82,22 @@ final class PixelHandler implements HttpHandler {
                 respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, Rejection.KAFKA_UNAVAILABLE);
             }
         }));
+    }
+
+    static EventInput input(Map<String, String> params, EventInput.RequestInfo request) {
+        Map<String, String> props = new LinkedHashMap<>();
+        params.forEach((name, value) -> {
+            if (name.startsWith(PROP_PREFIX) && name.length() > PROP_PREFIX.length()) {
+                props.put(name.substring(PROP_PREFIX.length()), value);
+            }
+        });
+        return new EventInput(params.get("site"), params.get("url"), params.get("ref"), params.get("title"), params.get("n"),
+                params.get("w"), params.get("value"), params.get("currency"), props, params.get("ts"), request);
+    }
+
+    private void reject(HttpServerExchange exchange, int status, Rejection rejection) {
+        metrics.rejected(Endpoint.PIXEL, rejection);
+        respond(exchange, status, rejection);
     }
 
     private static void respond(HttpServerExchange exchange, int status, Rejection rejection) {
@@ -78,15 +112,5 @@ final class PixelHandler implements HttpHandler {
             headers.put(REJECTED_HEADER, rejection.code());
         }
         exchange.getResponseSender().send(Gif.buffer());
-    }
-
-    private static String param(HttpServerExchange exchange, String name) {
-        Deque<String> values = exchange.getQueryParameters().get(name);
-        return values == null ? null : values.peekFirst();
-    }
-
-    private static String clientIp(HttpServerExchange exchange) {
-        InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
     }
 }

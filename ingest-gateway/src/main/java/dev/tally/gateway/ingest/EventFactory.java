@@ -3,79 +3,196 @@ package dev.tally.gateway.ingest;
 import dev.tally.schemas.TopicCatalogue;
 import dev.tally.schemas.avro.EventType;
 import dev.tally.schemas.avro.TrackedEvent;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.tally.store.IdentityMode;
+import dev.tally.store.Site;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
- * Turns a request into a {@link TrackedEvent} or a {@link Rejection}: validation and visitor
- * identification, with no HTTP or Kafka in sight.
+ * Turns an {@link EventInput} into a {@link TrackedEvent}, or says why not: site and host checks,
+ * bounds, cleaning, client time rules and visitor identity. No HTTP or Kafka in sight.
  */
 public final class EventFactory {
-    private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0," + (EventLimits.MAX_SITE_ID_LENGTH - 1) + "}");
-    private static final String PAGEVIEW = "pageview";
+    static final String PAGEVIEW = "pageview";
+    /** Plausible's trackers send these when a page is left; Tally does not use them, and never rejects them. */
+    static final String ENGAGEMENT = "engagement";
 
+    private final SiteDirectory sites;
     private final VisitorIdentity identity;
+    private final UrlCleaner urls;
+    private final Duration maxClockSkew;
+    private final boolean storeClientIp;
 
-    public EventFactory(VisitorIdentity identity) {
+    /**
+     * @param maxClockSkew how far a client timestamp may be from the receive time without a site key
+     * @param storeClientIp whether the raw IP goes into the event (off unless an operator turns it on)
+     */
+    public EventFactory(SiteDirectory sites, VisitorIdentity identity, UrlCleaner urls, Duration maxClockSkew, boolean storeClientIp) {
+        this.sites = sites;
         this.identity = identity;
+        this.urls = urls;
+        this.maxClockSkew = maxClockSkew;
+        this.storeClientIp = storeClientIp;
     }
 
-    /** Either an event to publish, or the reason there is none. */
-    public record Outcome(TrackedEvent event, Rejection rejection) {
-        static Outcome accepted(TrackedEvent event) {
-            return new Outcome(event, null);
-        }
+    /** An event to publish, an event deliberately ignored, or the reason there is none. */
+    public record Outcome(TrackedEvent event, Rejection rejection, boolean setsCookie) {
+        static final Outcome IGNORED = new Outcome(null, null, false);
 
         static Outcome rejected(Rejection rejection) {
-            return new Outcome(null, rejection);
+            return new Outcome(null, rejection, false);
         }
 
         public boolean isAccepted() {
             return event != null;
         }
+
+        public boolean isIgnored() {
+            return event == null && rejection == null;
+        }
     }
 
-    public Outcome fromPixel(PixelHit hit) {
-        if (hit.site() == null || hit.site().isEmpty()) {
+    public Outcome create(EventInput input) {
+        EventInput.RequestInfo request = input.request();
+        String siteId = Text.emptyToNull(input.site());
+        if (siteId == null) {
             return Outcome.rejected(Rejection.MISSING_SITE);
         }
-        if (!SITE_ID.matcher(hit.site()).matches()) {
+        siteId = siteId.trim().toLowerCase(Locale.ROOT);
+        if (!Site.ID.matcher(siteId).matches()) {
             return Outcome.rejected(Rejection.INVALID_SITE);
         }
-        if (hit.url() == null || hit.url().isEmpty()) {
+        Optional<Site> registered = sites.find(siteId);
+        if (registered.isEmpty()) {
+            return Outcome.rejected(Rejection.UNKNOWN_SITE);
+        }
+        Site site = registered.get();
+
+        String rawUrl = Text.emptyToNull(Text.clean(input.url()));
+        if (rawUrl == null) {
             return Outcome.rejected(Rejection.MISSING_URL);
         }
-        if (hit.url().length() > EventLimits.MAX_URL_LENGTH) {
+        if (rawUrl.length() > EventLimits.MAX_URL_LENGTH) {
             return Outcome.rejected(Rejection.URL_TOO_LONG);
         }
-        if (!isAbsoluteHttpUrl(hit.url())) {
+        String url = urls.clean(rawUrl.trim());
+        if (url == null) {
             return Outcome.rejected(Rejection.INVALID_URL);
         }
+        if (!site.allowsHost(UrlCleaner.hostOf(url))) {
+            return Outcome.rejected(Rejection.HOST_NOT_ALLOWED);
+        }
+
+        String name = Text.emptyToNull(Text.clean(input.name()));
+        name = name == null ? PAGEVIEW : name.trim();
+        if (name.equalsIgnoreCase(ENGAGEMENT)) {
+            return Outcome.IGNORED;
+        }
+        if (name.length() > EventLimits.MAX_NAME_LENGTH) {
+            return Outcome.rejected(Rejection.NAME_TOO_LONG);
+        }
+        boolean pageview = name.equalsIgnoreCase(PAGEVIEW);
+
+        Map<String, String> props = input.props() == null ? Map.of() : input.props();
+        if (props.size() > EventLimits.MAX_PROPS) {
+            return Outcome.rejected(Rejection.TOO_MANY_PROPS);
+        }
+        Map<String, String> cleanProps = new LinkedHashMap<>();
+        for (Map.Entry<String, String> prop : props.entrySet()) {
+            String key = Text.clean(prop.getKey());
+            String value = Text.clean(prop.getValue());
+            if (key == null || key.isEmpty() || value == null) {
+                continue;
+            }
+            if (key.length() > EventLimits.MAX_PROP_KEY_LENGTH || value.length() > EventLimits.MAX_PROP_VALUE_LENGTH) {
+                return Outcome.rejected(Rejection.PROP_TOO_LONG);
+            }
+            cleanProps.put(key, value);
+        }
+
+        Double value = null;
+        String valueText = Text.emptyToNull(input.value());
+        if (valueText != null) {
+            try {
+                value = Double.valueOf(valueText.trim());
+            } catch (NumberFormatException e) {
+                return Outcome.rejected(Rejection.INVALID_VALUE);
+            }
+            if (!Double.isFinite(value) || Math.abs(value) > EventLimits.MAX_ABS_VALUE) {
+                return Outcome.rejected(Rejection.INVALID_VALUE);
+            }
+        }
+        String currency = Text.emptyToNull(Text.clean(input.currency()));
+        if (currency != null) {
+            currency = currency.trim().toUpperCase(Locale.ROOT);
+            if (currency.length() > EventLimits.MAX_CURRENCY_LENGTH || !currency.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+                currency = null; // an unknown currency label is dropped, not worth losing the event
+            }
+        }
+
+        Instant clientTime = null;
+        String clientTimeText = Text.emptyToNull(input.clientTime());
+        if (clientTimeText != null) {
+            Optional<Instant> parsed = parseTimestamp(clientTimeText.trim());
+            if (parsed.isEmpty()) {
+                return Outcome.rejected(Rejection.INVALID_TIMESTAMP);
+            }
+            clientTime = parsed.get();
+            Duration ahead = Duration.between(request.receivedAt(), clientTime);
+            if (ahead.compareTo(maxClockSkew) > 0) {
+                return Outcome.rejected(Rejection.CLOCK_SKEW);
+            }
+            Duration behind = ahead.negated();
+            if (behind.compareTo(maxClockSkew) > 0) {
+                if (!site.acceptsKey(request.siteKey())) {
+                    return Outcome.rejected(Rejection.BACKFILL_NEEDS_KEY);
+                }
+                if (behind.compareTo(Duration.ofDays(site.retentionDays())) > 0) {
+                    return Outcome.rejected(Rejection.TOO_OLD);
+                }
+            }
+        }
+
+        String visitorId;
+        Boolean newVisitor = null;
+        boolean setsCookie = false;
+        if (site.identityMode() == IdentityMode.COOKIE && VisitorIdentity.isValidCookieId(request.visitorCookie())) {
+            visitorId = request.visitorCookie();
+            newVisitor = request.visitorCookieNew();
+            setsCookie = request.visitorCookieNew();
+        } else {
+            visitorId = identity.cookielessId(site.id(), request.clientIp(), request.userAgent(), request.receivedAt());
+        }
+
         TrackedEvent event = TrackedEvent.newBuilder()
                 .setEventId(randomUuid())
-                .setSiteId(hit.site())
-                .setReceivedAt(hit.receivedAt())
-                .setClientTime(null)
-                .setType(EventType.PAGEVIEW)
-                .setName(PAGEVIEW)
-                .setUrl(hit.url())
-                .setReferrer(emptyToNull(hit.referrer()))
-                .setTitle(emptyToNull(hit.title()))
-                .setLanguage(primaryLanguage(hit.acceptLanguage()))
-                .setScreenWidth(null)
-                .setUserAgent(emptyToNull(hit.userAgent()))
-                .setVisitorId(identity.visitorId(hit.site(), hit.clientIp(), hit.userAgent(), hit.receivedAt()))
-                .setNewVisitor(null)
-                .setValue(null)
-                .setCurrency(null)
-                .setProps(Map.of())
-                .setClientIp(null)
+                .setSiteId(site.id())
+                .setReceivedAt(request.receivedAt())
+                .setClientTime(clientTime)
+                .setType(pageview ? EventType.PAGEVIEW : EventType.CUSTOM)
+                .setName(pageview ? PAGEVIEW : name)
+                .setUrl(url)
+                .setReferrer(Text.truncate(Text.emptyToNull(Text.clean(input.referrer())), EventLimits.MAX_REFERRER_LENGTH))
+                .setTitle(Text.truncate(Text.emptyToNull(Text.clean(input.title())), EventLimits.MAX_TITLE_LENGTH))
+                .setLanguage(primaryLanguage(request.acceptLanguage()))
+                .setScreenWidth(screenWidth(input.screenWidth()))
+                .setUserAgent(Text.truncate(Text.emptyToNull(Text.clean(request.userAgent())), 512))
+                .setVisitorId(visitorId)
+                .setNewVisitor(newVisitor)
+                .setValue(value)
+                .setCurrency(currency)
+                .setProps(cleanProps)
+                .setClientIp(storeClientIp ? request.clientIp() : null)
                 .build();
-        return Outcome.accepted(event);
+        return new Outcome(event, null, setsCookie);
     }
 
     /**
@@ -86,15 +203,26 @@ public final class EventFactory {
         return TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId());
     }
 
-    private static boolean isAbsoluteHttpUrl(String url) {
+    static Optional<Instant> parseTimestamp(String text) {
         try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            return scheme != null
-                    && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
+            if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
+                return Optional.of(Instant.ofEpochMilli(Long.parseLong(text)));
+            }
+            return Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Integer screenWidth(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            int width = (int) Math.round(Double.parseDouble(text.trim()));
+            return width > 0 && width <= EventLimits.MAX_SCREEN_WIDTH ? width : null;
+        } catch (NumberFormatException e) {
+            return null; // a width is a nice-to-have: a bad one is dropped, the event kept
         }
     }
 
@@ -104,14 +232,10 @@ public final class EventFactory {
             return null;
         }
         String first = acceptLanguage.split(",", 2)[0].split(";", 2)[0].trim();
-        if (first.isEmpty() || first.equals("*") || first.length() > 35) {
+        if (first.isEmpty() || first.equals("*") || first.length() > 35 || !first.matches("[A-Za-z0-9-]+")) {
             return null;
         }
         return first;
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
     }
 
     /** A version-4 UUID from a thread-local generator: SecureRandom would serialise every request on one lock. */

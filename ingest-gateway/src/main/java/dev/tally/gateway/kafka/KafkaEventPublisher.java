@@ -1,10 +1,14 @@
 package dev.tally.gateway.kafka;
 
+import dev.tally.common.http.Readiness;
+import dev.tally.common.http.ReadinessCheck;
 import dev.tally.gateway.ingest.EventFactory;
 import dev.tally.gateway.ingest.EventPublisher;
 import dev.tally.schemas.Topic;
 import dev.tally.schemas.avro.TrackedEvent;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,16 +19,24 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes tracked events to the raw events topic with an idempotent, acks=all producer. The
  * returned stage completes on the producer's network thread when the broker acknowledged the write.
  */
-public final class KafkaEventPublisher implements EventPublisher {
+public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck {
+    /** After a failed send, the producer counts as unhealthy until a send succeeds or this long passes. */
+    private static final long UNHEALTHY_FOR_NANOS = 10_000_000_000L;
+
     private final Producer<String, TrackedEvent> producer;
     private final String topic;
     private final Timer sendLatency;
+    private final KafkaClientMetrics clientMetrics;
+    private volatile long lastFailureNanos;
+    private volatile long lastSuccessNanos;
 
     public KafkaEventPublisher(Producer<String, TrackedEvent> producer, String topic, MeterRegistry registry) {
         this.producer = producer;
@@ -33,6 +45,14 @@ public final class KafkaEventPublisher implements EventPublisher {
                 .description("Time from send() to the broker's acknowledgement")
                 .publishPercentileHistogram()
                 .register(registry);
+        Gauge.builder("tally_gateway_kafka_buffered_bytes", this, KafkaEventPublisher::bufferedBytes)
+                .description("Bytes waiting in the producer's buffer for the broker")
+                .baseUnit("bytes")
+                .register(registry);
+        this.clientMetrics = new KafkaClientMetrics(producer);
+        clientMetrics.bindTo(registry);
+        this.lastSuccessNanos = System.nanoTime();
+        this.lastFailureNanos = lastSuccessNanos - 1;
     }
 
     public static KafkaEventPublisher create(String bootstrapServers, Topic<String, TrackedEvent> topic,
@@ -62,22 +82,56 @@ public final class KafkaEventPublisher implements EventPublisher {
         long started = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(topic, EventFactory.partitionKey(event), event), (metadata, error) -> {
-                sendLatency.record(Duration.ofNanos(System.nanoTime() - started));
+                long now = System.nanoTime();
+                sendLatency.record(Duration.ofNanos(now - started));
                 if (error == null) {
+                    lastSuccessNanos = now;
                     acknowledged.complete(null);
                 } else {
+                    lastFailureNanos = now;
                     acknowledged.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException e) {
             // send() itself throws when metadata cannot be fetched within max.block.ms or the buffer is full.
+            lastFailureNanos = System.nanoTime();
             acknowledged.completeExceptionally(e);
         }
         return acknowledged;
     }
 
+    double bufferedBytes() {
+        double total = 0;
+        double available = 0;
+        for (Map.Entry<MetricName, ? extends Metric> metric : producer.metrics().entrySet()) {
+            String name = metric.getKey().name();
+            if (metric.getKey().group().equals("producer-metrics")) {
+                if (name.equals("buffer-total-bytes")) {
+                    total = ((Number) metric.getValue().metricValue()).doubleValue();
+                } else if (name.equals("buffer-available-bytes")) {
+                    available = ((Number) metric.getValue().metricValue()).doubleValue();
+                }
+            }
+        }
+        return total - available;
+    }
+
+    @Override
+    public String name() {
+        return "kafka-producer";
+    }
+
+    /** Unhealthy while the latest send failed, for up to ten seconds, so load balancers move traffic away. */
+    @Override
+    public Readiness check() {
+        long failure = lastFailureNanos;
+        boolean failing = failure - lastSuccessNanos > 0 && System.nanoTime() - failure < UNHEALTHY_FOR_NANOS;
+        return failing ? Readiness.notReady("the latest send to Kafka failed") : Readiness.ok("sending to " + topic);
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
+        clientMetrics.close();
     }
 }
