@@ -20,6 +20,7 @@ import dev.tally.store.SaltTable;
 import dev.tally.store.SiteTable;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Clock;
 import java.util.List;
@@ -76,6 +77,9 @@ public final class GatewayApp implements RunningService {
 
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.httpPort(), config.httpHost())
+                // The pixel decodes its query string itself, strictly: with Undertow decoding it first,
+                // malformed percent-encoding would get a bare 400 instead of the GIF and a reason.
+                .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setHandler(graceful);
         if (config.ioThreads() > 0) {
             builder.setIoThreads(config.ioThreads());

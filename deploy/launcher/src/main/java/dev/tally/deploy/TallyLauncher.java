@@ -220,10 +220,12 @@ public final class TallyLauncher {
             List<RawEventRow> rows = table.latest(site, day, limit);
             OUT.printf("%d latest event(s) of site '%s' on %s (UTC):%n", rows.size(), site, day);
             for (RawEventRow row : rows) {
-                OUT.printf("  %s  %-8s %-12s %s  visitor=%s stripe=%d id=%s%s%s%n",
-                        row.eventTime(), row.type(), row.name(), printable(row.url()), row.visitorId(), row.stripe(), row.eventId(),
+                OUT.printf("  %s  %-8s %-12s %s  visitor=%s stripe=%d id=%s%s%s%s%s%n",
+                        row.eventTime(), row.type(), printable(row.name()), printable(row.url()), row.visitorId(), row.stripe(), row.eventId(),
                         row.referrer() == null ? "" : "  referrer=" + printable(row.referrer()),
-                        row.title() == null ? "" : "  title=" + printable(row.title()));
+                        row.title() == null ? "" : "  title=" + printable(row.title()),
+                        row.value() == null ? "" : "  value=" + row.value() + (row.currency() == null ? "" : " " + row.currency()),
+                        row.props().isEmpty() ? "" : "  props=" + printable(row.props().toString()));
             }
             return 0;
         } catch (AllNodesFailedException e) {
