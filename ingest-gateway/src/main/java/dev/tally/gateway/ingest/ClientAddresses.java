@@ -58,27 +58,53 @@ public final class ClientAddresses {
         return literalBytes(text) != null;
     }
 
-    /** The bytes of an IPv4 or IPv6 literal, never a DNS lookup; null when it is not one. */
+    /**
+     * The bytes of an IPv4 or IPv6 literal, or null when it is not one. Never a DNS lookup:
+     * {@link InetAddress#getByName} resolves anything that is not a valid literal, so IPv4 is parsed
+     * here and IPv6 is passed in brackets, which makes the JDK fail instead of resolving.
+     */
     static byte[] literalBytes(String text) {
         if (text == null || text.isEmpty() || text.length() > 45) {
             return null;
         }
-        boolean v6 = text.indexOf(':') >= 0;
+        if (text.indexOf(':') < 0) {
+            return ipv4(text);
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean ok = Character.digit(c, 16) >= 0 || c == '.' || c == ':';
-            if (!ok) {
+            if (Character.digit(c, 16) < 0 && c != '.' && c != ':') {
                 return null;
             }
         }
-        if (!v6 && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null;
-        }
         try {
-            return InetAddress.getByName(text).getAddress(); // a literal: parsed, not resolved
+            return InetAddress.getByName("[" + text + "]").getAddress();
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static byte[] ipv4(String text) {
+        byte[] bytes = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '.';
+            if (c == '.') {
+                if (value < 0 || part > 3) {
+                    return null;
+                }
+                bytes[part++] = (byte) value;
+                value = -1;
+            } else if (c >= '0' && c <= '9') {
+                value = value < 0 ? c - '0' : value * 10 + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? bytes : null;
     }
 
     private record Cidr(byte[] network, int prefix) {

@@ -61,6 +61,9 @@ public final class EventFactory {
     }
 
     public Outcome create(EventInput input) {
+        if (input.name() != null && input.name().trim().equalsIgnoreCase(ENGAGEMENT)) {
+            return Outcome.IGNORED; // whatever else it carries: Tally never rejects what it does not use
+        }
         EventInput.RequestInfo request = input.request();
         String siteId = Text.emptyToNull(input.site());
         if (siteId == null) {
@@ -93,9 +96,6 @@ public final class EventFactory {
 
         String name = Text.emptyToNull(Text.clean(input.name()));
         name = name == null ? PAGEVIEW : name.trim();
-        if (name.equalsIgnoreCase(ENGAGEMENT)) {
-            return Outcome.IGNORED;
-        }
         if (name.length() > EventLimits.MAX_NAME_LENGTH) {
             return Outcome.rejected(Rejection.NAME_TOO_LONG);
         }
@@ -133,8 +133,8 @@ public final class EventFactory {
         String currency = Text.emptyToNull(Text.clean(input.currency()));
         if (currency != null) {
             currency = currency.trim().toUpperCase(Locale.ROOT);
-            if (currency.length() > EventLimits.MAX_CURRENCY_LENGTH || !currency.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
-                currency = null; // an unknown currency label is dropped, not worth losing the event
+            if (value == null || currency.length() != EventLimits.CURRENCY_CODE_LENGTH || !currency.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+                currency = null; // not an ISO 4217 code, or nothing to label: dropped, not worth losing the event
             }
         }
 
@@ -180,7 +180,7 @@ public final class EventFactory {
                 .setType(pageview ? EventType.PAGEVIEW : EventType.CUSTOM)
                 .setName(pageview ? PAGEVIEW : name)
                 .setUrl(url)
-                .setReferrer(Text.truncate(Text.emptyToNull(Text.clean(input.referrer())), EventLimits.MAX_REFERRER_LENGTH))
+                .setReferrer(referrer(input.referrer()))
                 .setTitle(Text.truncate(Text.emptyToNull(Text.clean(input.title())), EventLimits.MAX_TITLE_LENGTH))
                 .setLanguage(primaryLanguage(request.acceptLanguage()))
                 .setScreenWidth(screenWidth(input.screenWidth()))
@@ -203,6 +203,20 @@ public final class EventFactory {
         return TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId());
     }
 
+    /**
+     * Referrers are cleaned like page URLs (no credentials, only utm_* and allowed query parameters);
+     * one that is not an http(s) URL (android-app://..., a bare host) is kept as sent, cut to length.
+     */
+    private String referrer(String raw) {
+        String referrer = Text.emptyToNull(Text.clean(raw));
+        if (referrer == null) {
+            return null;
+        }
+        referrer = Text.truncate(referrer.trim(), EventLimits.MAX_REFERRER_LENGTH);
+        String cleaned = urls.clean(referrer);
+        return cleaned != null ? cleaned : referrer;
+    }
+
     static Optional<Instant> parseTimestamp(String text) {
         try {
             if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
@@ -219,8 +233,8 @@ public final class EventFactory {
             return null;
         }
         try {
-            int width = (int) Math.round(Double.parseDouble(text.trim()));
-            return width > 0 && width <= EventLimits.MAX_SCREEN_WIDTH ? width : null;
+            double width = Double.parseDouble(text.trim());
+            return width >= 1 && width <= EventLimits.MAX_SCREEN_WIDTH ? (int) Math.round(width) : null;
         } catch (NumberFormatException e) {
             return null; // a width is a nice-to-have: a bad one is dropped, the event kept
         }

@@ -10,7 +10,8 @@ public final class EventLimits {
     public static final int MAX_PROPS = 30;
     public static final int MAX_PROP_KEY_LENGTH = 64;
     public static final int MAX_PROP_VALUE_LENGTH = 512;
-    public static final int MAX_CURRENCY_LENGTH = 3;
+    /** ISO 4217 codes: three upper-case letters. */
+    public static final int CURRENCY_CODE_LENGTH = 3;
     public static final double MAX_ABS_VALUE = 1e12;
     public static final int MAX_SCREEN_WIDTH = 100_000;
 

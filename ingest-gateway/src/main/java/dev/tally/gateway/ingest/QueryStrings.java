@@ -88,6 +88,9 @@ public final class QueryStrings {
             } else if (c > 0x7F) {
                 // A raw non-ASCII character (the server already decoded the request line as UTF-8).
                 int codePoint = text.codePointAt(i);
+                if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+                    throw new MalformedException(); // an unpaired surrogate is not text
+                }
                 bytes.put(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
                 i += Character.charCount(codePoint) - 1;
             } else {

@@ -33,8 +33,8 @@ public final class UrlCleaner {
         if (at >= 0) {
             authority = authority.substring(at + 1); // never store credentials from user:pass@host
         }
-        if (authority.isEmpty() || authority.indexOf(' ') >= 0) {
-            return null;
+        if (authority.isEmpty() || authority.indexOf(' ') >= 0 || authority.startsWith(":")) {
+            return null; // no host (":8080" is only a port)
         }
         int queryStart = url.indexOf('?', authorityEnd);
         int fragmentStart = url.indexOf('#', authorityEnd);
