@@ -77,9 +77,12 @@ public final class GatewayApp implements RunningService {
 
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.httpPort(), config.httpHost())
-                // The pixel decodes its query string itself, strictly: with Undertow decoding it first,
-                // malformed percent-encoding would get a bare 400 instead of the GIF and a reason.
+                // The pixel decodes its query string itself, strictly, so that invalid UTF-8 gets the GIF
+                // and a reason. (A '%' not followed by two hex digits never gets here: Undertow's request
+                // line parser answers it with a bare 400.)
                 .setServerOption(UndertowOptions.DECODE_URL, false)
+                // Also bounds chunked bodies, whose limit is fixed when the request is parsed.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBodyBytes())
                 .setHandler(graceful);
         if (config.ioThreads() > 0) {
             builder.setIoThreads(config.ioThreads());

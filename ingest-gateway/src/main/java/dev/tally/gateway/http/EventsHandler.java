@@ -96,6 +96,9 @@ final class EventsHandler implements HttpHandler {
         StringBuilder rejected = new StringBuilder();
         int ignored = 0;
         boolean setsCookie = false;
+        // Once a send fails at once (no metadata: Kafka unreachable), the rest would each block for
+        // max.block.ms; they are answered as not stored instead.
+        boolean kafkaDown = false;
         for (int i = 0; i < items.size(); i++) {
             JsonEvents.Item item = items.get(i);
             Rejection rejection = item.rejection();
@@ -116,7 +119,11 @@ final class EventsHandler implements HttpHandler {
                 if (rejection == null) {
                     setsCookie |= outcome.setsCookie();
                     acceptedIndexes.add(i);
-                    acks.add(publisher.publish(outcome.event()).toCompletableFuture());
+                    CompletableFuture<Void> ack = kafkaDown
+                            ? CompletableFuture.failedFuture(new IllegalStateException("not sent: Kafka unavailable"))
+                            : publisher.publish(outcome.event()).toCompletableFuture();
+                    kafkaDown |= ack.isCompletedExceptionally();
+                    acks.add(ack);
                     continue;
                 }
             }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,11 @@ import org.slf4j.LoggerFactory;
 final class GatewayMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
 
+    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
     private final MeterRegistry registry;
+    private final AtomicLong notStoredSinceLog = new AtomicLong();
+    private final AtomicLong lastNotStoredLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final Map<Endpoint, Counter> accepted = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Counter> ignored = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Map<Rejection, Counter>> rejected = new EnumMap<>(Endpoint.class);
@@ -67,9 +72,16 @@ final class GatewayMetrics {
         rejected.get(endpoint).get(reason).increment();
     }
 
+    /** Counts an event that was not stored; logs at most once per {@link #LOG_EVERY_NANOS}, with the count since. */
     void notStored(Endpoint endpoint, Throwable error) {
         rejected(endpoint, Rejection.KAFKA_UNAVAILABLE);
-        LOG.warn("An event could not be written to Kafka ({}); the client was told to retry. Check the brokers' health.",
-                error.toString());
+        long failures = notStoredSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastNotStoredLog.get();
+        if (now - last >= LOG_EVERY_NANOS && lastNotStoredLog.compareAndSet(last, now)) {
+            notStoredSinceLog.addAndGet(-failures);
+            LOG.warn("{} event(s) could not be stored in the last period ({}); clients were told to retry. Check the Kafka brokers.",
+                    failures, error.toString());
+        }
     }
 }
