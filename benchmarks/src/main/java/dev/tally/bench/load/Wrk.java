@@ -1,0 +1,143 @@
+package dev.tally.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs wrk (closed loop: every connection sends its next request when the previous one is answered)
+ * for the maximum request rate. In: a base URL, threads, connections, duration and the request mix,
+ * which goes into a generated Lua script. Out: a {@link WrkResult} read from the line the script's
+ * {@code done} hook prints.
+ */
+public final class Wrk implements AutoCloseable {
+    private static final Pattern RESULT_LINE = Pattern.compile("^wrk-result (.*)$", Pattern.MULTILINE);
+    private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\d+)");
+
+    private final Path script;
+    private final int threads;
+    private final int connections;
+    private volatile Process running;
+
+    /** Writes the Lua script for {@code requests} to {@code script}. */
+    public Wrk(Path script, List<PixelRequests.Request> requests, int threads, int connections) {
+        this.script = script;
+        this.threads = threads;
+        this.connections = connections;
+        try {
+            Files.writeString(script, luaScript(requests), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line, for the report and for running. */
+    public List<String> command(String baseUrl, Duration duration) {
+        return List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration.toSeconds() + "s",
+                "-s", script.toString(), baseUrl + PixelRequests.FIRST_PATH);
+    }
+
+    /** Runs wrk to completion; wrk's own output is appended to {@code log}. */
+    public WrkResult run(String baseUrl, Duration duration, Path log) {
+        List<String> command = command(baseUrl, duration);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            running = process;
+            process.getOutputStream().close();
+            byte[] output;
+            try (var in = process.getInputStream()) {
+                output = in.readAllBytes();
+            }
+            if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("wrk did not finish: " + command);
+            }
+            String text = new String(output, StandardCharsets.UTF_8);
+            Files.writeString(log, "$ " + String.join(" ", command) + "\n" + text + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("wrk exited with " + process.exitValue() + ":\n" + text);
+            }
+            return parse(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run wrk (install it with `apt-get install -y wrk`)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running wrk", e);
+        }
+    }
+
+    /** Stops a wrk that is still running (the benchmark was interrupted). */
+    @Override
+    public void close() {
+        Process process = running;
+        if (process != null && process.isAlive()) {
+            process.destroy();
+        }
+    }
+
+    static WrkResult parse(String output) {
+        Matcher line = RESULT_LINE.matcher(output);
+        if (!line.find()) {
+            throw new IllegalStateException("wrk printed no result line (is the Lua script's done hook running?):\n" + output);
+        }
+        Map<String, Long> fields = new HashMap<>();
+        Matcher field = FIELD.matcher(line.group(1));
+        while (field.find()) {
+            fields.put(field.group(1), Long.parseLong(field.group(2)));
+        }
+        long socketErrors = fields.get("connect") + fields.get("read") + fields.get("write") + fields.get("timeout");
+        return new WrkResult(fields.get("requests"), fields.get("duration_us"), fields.get("status"), socketErrors,
+                fields.get("p50_us"), fields.get("p99_us"));
+    }
+
+    static String luaScript(List<PixelRequests.Request> requests) {
+        List<String> paths = new ArrayList<>();
+        List<String> agents = new ArrayList<>();
+        for (PixelRequests.Request request : requests) {
+            paths.add(lua(request.path()));
+            agents.add(lua(request.userAgent()));
+        }
+        return """
+                -- Generated by dev.tally.bench.load.Wrk from PixelRequests: the pixel request mix.
+                local paths = { %s }
+                local agents = { %s }
+                local prepared = {}
+                local index = 0
+
+                function init(args)
+                  for i = 1, #paths do
+                    prepared[i] = wrk.format("GET", paths[i],
+                      { ["User-Agent"] = agents[i], ["Accept"] = "image/avif,image/webp,*/*" })
+                  end
+                end
+
+                function request()
+                  index = index %% #prepared + 1
+                  return prepared[index]
+                end
+
+                function done(summary, latency, _)
+                  local e = summary.errors
+                  io.write(string.format("wrk-result requests=%%.0f duration_us=%%.0f connect=%%.0f read=%%.0f"
+                    .. " write=%%.0f status=%%.0f timeout=%%.0f p50_us=%%.0f p99_us=%%.0f\\n",
+                    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+                    latency:percentile(50), latency:percentile(99)))
+                end
+                """.formatted(String.join(",\n  ", paths), String.join(",\n  ", agents));
+    }
+
+    private static String lua(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}
