@@ -34,7 +34,11 @@ public final class JavaChild implements AutoCloseable {
         this.output = output;
     }
 
-    /** {@code java <jvmOptions> -cp <this JVM's class path> ParentWatchdog <mainClass> <args>}. */
+    /**
+     * {@code java <jvmOptions> -cp <this JVM's class path> ParentWatchdog <mainClass> <args>}, with this
+     * process's environment minus any {@code TALLY_*} variable, plus {@code environment}: a setting left in
+     * the caller's shell must not change what is measured.
+     */
     public static JavaChild start(String name, List<String> jvmOptions, String mainClass, List<String> args,
                                   Map<String, String> environment, Path output) {
         List<String> command = new ArrayList<>();
@@ -46,6 +50,7 @@ public final class JavaChild implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Redirect.appendTo(output.toFile()));
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("TALLY_"));
         builder.environment().putAll(environment);
         try {
             Files.writeString(output, "$ " + String.join(" ", command) + "\n");

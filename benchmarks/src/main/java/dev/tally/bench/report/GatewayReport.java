@@ -125,7 +125,7 @@ public final class GatewayReport {
                 + " keys spread over the partitions), the same for both servers and both load tools.");
         md.append('\n');
 
-        line(md, "### Maximum rate (wrk, closed loop)");
+        line(md, "#### Maximum rate (wrk, closed loop)");
         md.append('\n');
         line(md, "`%s` per server and round (`pixel-mix.lua`: the request mix, generated into the work directory), each"
                         + " after a %d s warm-up run (and a first warm-up of %d s per server before round 1); servers alternate"
@@ -151,7 +151,7 @@ public final class GatewayReport {
         }
         md.append('\n');
 
-        line(md, "### Latency at half of the gateway's maximum (open loop, %s req/s)", thousands(rate));
+        line(md, "#### Latency at half of the gateway's maximum (open loop, %s req/s)", thousands(rate));
         md.append('\n');
         line(md, "Constant rate from `dev.tally.bench.load.OpenLoopLoad` (in the benchmark JVM: Debian 12 packages neither"
                 + " wrk2 nor vegeta), %d keep-alive connections, %d s warm-up + %d s measured; latency from each request's"
@@ -185,7 +185,7 @@ public final class GatewayReport {
         md.append('\n');
 
         if (!sweep.isEmpty()) {
-            line(md, "### Maximum rate against wrk's connections");
+            line(md, "#### Maximum rate against wrk's connections");
             md.append('\n');
             line(md, "One %d s wrk run per server and connection count (after a %d s warm-up run), same threads and request mix"
                     + " as above. The gateway answers only after Kafka acknowledged the event (linger 5 ms, acks=all), so with"
@@ -195,7 +195,7 @@ public final class GatewayReport {
             md.append(sweep);
             md.append('\n');
         }
-        line(md, "### Gateway JVM with -Xmx%s", settings.heap());
+        line(md, "#### Gateway JVM with -Xmx%s", settings.heap());
         md.append('\n');
         line(md, "- Resident memory at the end: %.0f MiB, peak %.0f MiB (bare server: %.0f MiB, peak %.0f MiB).",
                 health.rssMiB(), health.peakRssMiB(), health.bareRssMiB(), health.barePeakRssMiB());
