@@ -65,7 +65,7 @@ public final class GatewayApp implements RunningService {
         String keyspace = config.cassandra().keyspace();
         CachedSiteDirectory sites = new CachedSiteDirectory(
                 new SiteTable(session, keyspace, config.cassandra().consistency()), config.sitesRefreshInterval());
-        SharedDailySalts salts = new SharedDailySalts(new SaltTable(session, keyspace), clock);
+        SharedDailySalts salts = new SharedDailySalts(new SaltTable(session, keyspace)::agree, clock);
         KafkaEventPublisher publisher = KafkaEventPublisher.create(
                 config.kafkaBootstrapServers(), topics.rawEvents(), config.producerOverrides(), metrics.registry());
         KafkaReachability kafka = new KafkaReachability(config.kafkaBootstrapServers(), config.kafkaProbeInterval());

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +24,30 @@ import org.slf4j.LoggerFactory;
  * all keep the first one stored. The row expires an hour after its day ends; in memory a salt is
  * dropped as soon as its day is over. Tomorrow's salt is agreed ten minutes before midnight, so the
  * day change never waits on Cassandra.
+ *
+ * <p>Only the background thread talks to Cassandra; {@link #saltFor} reads memory. A request that finds
+ * no salt (Cassandra was down at start-up or before midnight) is refused and asks for an agreement
+ * attempt now instead of at the next 30-second tick.
  */
 public final class SharedDailySalts implements DailySalts, ReadinessCheck, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedDailySalts.class);
     private static final Duration KEPT_AFTER_DAY = Duration.ofHours(1);
     private static final Duration PREPARE_BEFORE_MIDNIGHT = Duration.ofMinutes(10);
 
-    private final SaltTable table;
+    private final Agreement table;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<LocalDate, byte[]> salts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService maintenance;
+    private final AtomicBoolean retryQueued = new AtomicBoolean();
 
-    public SharedDailySalts(SaltTable table, Clock clock) {
+    /** How gateways agree on a day's salt: {@link SaltTable#agree}, first proposal stored wins. */
+    @FunctionalInterface
+    public interface Agreement {
+        byte[] agree(LocalDate day, byte[] candidate, Duration timeToLive);
+    }
+
+    public SharedDailySalts(Agreement table, Clock clock) {
         this.table = table;
         this.clock = clock;
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -49,7 +61,16 @@ public final class SharedDailySalts implements DailySalts, ReadinessCheck, AutoC
     @Override
     public byte[] saltFor(LocalDate day) {
         byte[] salt = salts.get(day);
-        return salt != null ? salt : salts.computeIfAbsent(day, this::agree);
+        if (salt == null) {
+            if (retryQueued.compareAndSet(false, true)) {
+                maintenance.execute(() -> {
+                    retryQueued.set(false);
+                    rotate();
+                });
+            }
+            throw new SaltUnavailableException(day);
+        }
+        return salt;
     }
 
     /** Drops finished days from memory and agrees on tomorrow's salt shortly before midnight. */
@@ -58,10 +79,10 @@ public final class SharedDailySalts implements DailySalts, ReadinessCheck, AutoC
             Instant now = clock.instant();
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             salts.keySet().removeIf(day -> day.isBefore(today));
-            saltFor(today);
+            salts.computeIfAbsent(today, this::agree);
             Instant midnight = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             if (Duration.between(now, midnight).compareTo(PREPARE_BEFORE_MIDNIGHT) <= 0) {
-                saltFor(today.plusDays(1));
+                salts.computeIfAbsent(today.plusDays(1), this::agree);
             }
         } catch (RuntimeException e) {
             LOG.warn("Cannot agree on the daily visitor salt through Cassandra ({}); cookieless events will be answered 503 until it can.", e.toString());

@@ -106,7 +106,8 @@ final class EventsHandler implements HttpHandler {
                 EventFactory.Outcome outcome;
                 try {
                     outcome = events.create(item.input());
-                } catch (IllegalStateException e) {
+                } catch (RuntimeException e) {
+                    // No visitor salt yet (Cassandra unreachable), or a defect: 503, never a bare 500.
                     unavailable(exchange, List.of(), e);
                     return;
                 }

@@ -80,7 +80,7 @@ final class GatewayMetrics {
         long last = lastNotStoredLog.get();
         if (now - last >= LOG_EVERY_NANOS && lastNotStoredLog.compareAndSet(last, now)) {
             notStoredSinceLog.addAndGet(-failures);
-            LOG.warn("{} event(s) could not be stored in the last period ({}); clients were told to retry. Check the Kafka brokers.",
+            LOG.warn("{} event(s) could not be stored in the last period ({}); clients were told to retry. Check the Kafka brokers (and Cassandra, if the error names the visitor salt).",
                     failures, error.toString());
         }
     }

@@ -55,8 +55,9 @@ final class PixelHandler implements HttpHandler {
         EventFactory.Outcome outcome;
         try {
             outcome = events.create(input(params, request));
-        } catch (IllegalStateException e) {
-            // The day's visitor salt could not be agreed (Cassandra unreachable).
+        } catch (RuntimeException e) {
+            // The day's visitor salt is not agreed yet (Cassandra unreachable), or a defect: either way
+            // the pixel still answers its GIF, 503 so a retrying client comes back, and it is counted.
             metrics.notStored(Endpoint.PIXEL, e);
             respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, Rejection.KAFKA_UNAVAILABLE);
             return;
