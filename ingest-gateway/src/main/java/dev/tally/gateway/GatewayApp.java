@@ -3,13 +3,13 @@ package dev.tally.gateway;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.common.RunningService;
 import dev.tally.common.http.AdminEndpoints;
-import dev.tally.common.http.AdminServer;
 import dev.tally.common.http.ServiceMetrics;
 import dev.tally.common.kafka.KafkaReachability;
 import dev.tally.gateway.cassandra.CachedSiteDirectory;
 import dev.tally.gateway.cassandra.SharedDailySalts;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.http.GatewayRoutes;
+import dev.tally.gateway.http.GatewayServer;
 import dev.tally.gateway.ingest.EventFactory;
 import dev.tally.gateway.ingest.UrlCleaner;
 import dev.tally.gateway.ingest.VisitorIdentity;
@@ -19,8 +19,6 @@ import dev.tally.store.CassandraSessions;
 import dev.tally.store.SaltTable;
 import dev.tally.store.SiteTable;
 import io.undertow.Handlers;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Clock;
 import java.util.List;
@@ -36,14 +34,14 @@ import org.slf4j.LoggerFactory;
 public final class GatewayApp implements RunningService {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
 
-    private final Undertow server;
+    private final GatewayServer server;
     private final GracefulShutdownHandler graceful;
     private final List<AutoCloseable> resources;
     private final String url;
     private final CachedSiteDirectory sites;
     private volatile boolean closed;
 
-    private GatewayApp(Undertow server, GracefulShutdownHandler graceful, List<AutoCloseable> resources, String url,
+    private GatewayApp(GatewayServer server, GracefulShutdownHandler graceful, List<AutoCloseable> resources, String url,
                        CachedSiteDirectory sites) {
         this.server = server;
         this.graceful = graceful;
@@ -75,21 +73,9 @@ public final class GatewayApp implements RunningService {
         GracefulShutdownHandler graceful = Handlers.gracefulShutdown(
                 GatewayRoutes.build(config, events, publisher, sites, admin, metrics.registry(), clock));
 
-        Undertow.Builder builder = Undertow.builder()
-                .addHttpListener(config.httpPort(), config.httpHost())
-                // The pixel decodes its query string itself, strictly, so that invalid UTF-8 gets the GIF
-                // and a reason. (A '%' not followed by two hex digits never gets here: Undertow's request
-                // line parser answers it with a bare 400.)
-                .setServerOption(UndertowOptions.DECODE_URL, false)
-                // Also bounds chunked bodies, whose limit is fixed when the request is parsed.
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBodyBytes())
-                .setHandler(graceful);
-        if (config.ioThreads() > 0) {
-            builder.setIoThreads(config.ioThreads());
-        }
-        Undertow server = builder.build();
-        server.start();
-        int port = AdminServer.boundPort(server);
+        GatewayServer server = GatewayServer.start(config.httpHost(), config.httpPort(), config.ioThreads(),
+                config.maxBodyBytes(), graceful);
+        int port = server.port();
         String host = config.httpHost().equals("0.0.0.0") ? "127.0.0.1" : config.httpHost();
         String url = "http://" + host + ":" + port;
         LOG.info("Ingest gateway listening on {} (pixel {}, script {}, events {}), publishing to {} on {}", url,
@@ -133,7 +119,7 @@ public final class GatewayApp implements RunningService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
+        server.close();
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -13,6 +13,10 @@ import java.util.Map;
  * Strict decoding of a raw query string: {@code %XX} must be two hex digits, the decoded bytes must
  * be valid UTF-8, {@code +} is a space. The first value of a repeated name wins. Lenient decoders
  * silently turn bad input into U+FFFD; here it is a {@link Rejection#BAD_ENCODING}.
+ *
+ * <p>The input is the query exactly as it came off the wire, one char per byte (ISO-8859-1), which is
+ * what Undertow hands over when it does not decode URLs itself. A raw byte above 0x7F is therefore a
+ * byte of the UTF-8 to decode (some clients send unescaped UTF-8), and a char above 0xFF cannot occur.
  */
 public final class QueryStrings {
     private QueryStrings() {}
@@ -69,7 +73,7 @@ public final class QueryStrings {
         if (plain) {
             return text.substring(from, to);
         }
-        ByteBuffer bytes = ByteBuffer.allocate((to - from) * 3);
+        ByteBuffer bytes = ByteBuffer.allocate(to - from);
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '%') {
@@ -85,14 +89,8 @@ public final class QueryStrings {
                 i += 2;
             } else if (c == '+') {
                 bytes.put((byte) ' ');
-            } else if (c > 0x7F) {
-                // A raw non-ASCII character (the server already decoded the request line as UTF-8).
-                int codePoint = text.codePointAt(i);
-                if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
-                    throw new MalformedException(); // an unpaired surrogate is not text
-                }
-                bytes.put(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(codePoint) - 1;
+            } else if (c > 0xFF) {
+                throw new MalformedException(); // not a byte: the caller did not pass the raw query
             } else {
                 bytes.put((byte) c);
             }

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,6 +252,40 @@ final class GatewayFixture implements AutoCloseable {
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code wire} (several HTTP/1.1 requests, the last with {@code Connection: close}) in one
+     * go on one connection and returns the {@code expected} responses in order, each framed by its
+     * {@code Content-Length}.
+     */
+    List<RawResponse> rawPipeline(String wire, int expected) {
+        URI base = URI.create(url());
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(wire.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] all = socket.getInputStream().readAllBytes();
+            List<RawResponse> responses = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < expected; i++) {
+                String text = new String(all, start, all.length - start, StandardCharsets.ISO_8859_1);
+                int headEnd = text.indexOf("\r\n\r\n");
+                if (headEnd < 0) {
+                    throw new IOException("Response " + (i + 1) + " of " + expected + " missing in: " + text);
+                }
+                RawResponse head = parse(Arrays.copyOfRange(all, start, start + headEnd + 4));
+                int length = Integer.parseInt(head.header("Content-Length"));
+                int bodyStart = start + headEnd + 4;
+                responses.add(new RawResponse(head.status(), head.headers(), Arrays.copyOfRange(all, bodyStart, bodyStart + length)));
+                start = bodyStart + length;
+            }
+            return responses;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

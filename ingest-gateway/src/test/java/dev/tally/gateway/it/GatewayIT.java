@@ -183,22 +183,47 @@ class GatewayIT {
     }
 
     @Test
-    void a_malformed_percent_escape_on_the_pixel_is_refused_with_a_4xx_and_stores_nothing() {
-        // Known gap: Undertow's request-line parser refuses a '%' not followed by two hex digits with a
-        // bare 400 before any handler runs, so such a hit gets no GIF and no reason header (invalid UTF-8
-        // inside well-formed escapes does; see pixel_parameters_that_are_not_utf8_...). What must hold anyway: a 4xx,
-        // never a 5xx, nothing stored, and the gateway keeps answering.
+    void a_malformed_percent_escape_on_the_pixel_gets_the_gif_and_is_counted_as_bad_encoding() {
+        // Undertow's own parser would refuse these with a bare 400 before any handler; the gateway marks
+        // them below the parser (MalformedEscapeConduit) so the pixel answers as for any bad input.
         String token = token();
-        for (String title : List.of("100%ZZ", "50%2")) {
+        double counted = rejected("pixel", "bad_encoding");
+        for (String title : List.of("100%ZZ", "50%2", "%")) {
             String target = GatewayFixture.PIXEL + "?site=" + shop.id() + "&url=https%3A%2F%2Fshop.example.com%2F" + token
                     + "&title=" + title;
             RawResponse response = gateway.rawGet("127.0.0.1", target, Map.of("User-Agent", USER_AGENT));
 
             assertThat(response.status()).as(target).isEqualTo(400);
+            assertThat(response.header("Content-Type")).isEqualTo("image/gif");
+            assertThat(response.header("Cache-Control")).isEqualTo(GIF_NO_CACHE);
+            assertThat(response.header("X-Tally-Rejected")).isEqualTo("bad_encoding");
+            assertThat(response.body()).hasSize(43).startsWith('G', 'I', 'F', '8', '9', 'a');
         }
-        RawResponse afterwards = gateway.rawGet("127.0.0.1", "/healthz", Map.of());
-        assertThat(afterwards.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(rejected("pixel", "bad_encoding")).isEqualTo(counted + 3));
         assertNothingStoredFor(token);
+    }
+
+    @Test
+    void on_one_kept_alive_connection_a_body_with_stray_percent_signs_is_stored_as_sent_and_the_next_hit_judged_alone()
+            throws IOException {
+        String token = token();
+        String body = """
+                {"n":"pageview","u":"https://shop.example.com/sale/%s","d":"%s","p":{"offer":"50%%zz off, 100%%"}}"""
+                .formatted(token, shop.id());
+        String badPixel = GatewayFixture.PIXEL + "?site=" + shop.id() + "&url=https%3A%2F%2Fshop.example.com%2F" + token
+                + "&title=100%ZZ";
+        String wire = "POST " + GatewayFixture.EVENTS + " HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/plain\r\n"
+                + "User-Agent: " + USER_AGENT + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
+                + new String(body.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)
+                + "GET " + badPixel + " HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n";
+
+        List<RawResponse> responses = gateway.rawPipeline(wire, 2);
+
+        assertThat(responses.get(0).status()).as(text(responses.get(0).body())).isEqualTo(202);
+        assertThat(responses.get(1).status()).isEqualTo(400);
+        assertThat(responses.get(1).header("X-Tally-Rejected")).isEqualTo("bad_encoding");
+        assertThat(onlyEventWith(token).event().getProps()).containsEntry("offer", "50%zz off, 100%");
     }
 
     // ---- Events API ----
