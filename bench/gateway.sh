@@ -38,7 +38,7 @@ fi
 
 # --- Build the benchmark module and what it depends on (tests are not needed to run it) -------------
 log "Building benchmarks and the modules it needs"
-mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true install -pl benchmarks -am
+mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true package -pl benchmarks -am
 CLASSPATH_FILE="$ROOT/benchmarks/target/runtime.classpath"
 CP="$ROOT/benchmarks/target/classes:$(cat "$CLASSPATH_FILE")"
 

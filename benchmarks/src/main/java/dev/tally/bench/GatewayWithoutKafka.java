@@ -4,6 +4,7 @@ import dev.tally.bench.load.PixelRequests;
 import dev.tally.common.http.AdminEndpoints;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.gateway.http.GatewayRoutes;
+import dev.tally.gateway.http.GatewayServer;
 import dev.tally.gateway.ingest.EventFactory;
 import dev.tally.gateway.ingest.EventPublisher;
 import dev.tally.gateway.ingest.SiteDirectory;
@@ -16,7 +17,6 @@ import dev.tally.store.IdentityMode;
 import dev.tally.store.Site;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.undertow.Undertow;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
@@ -59,14 +59,11 @@ public final class GatewayWithoutKafka {
                 config.maxClockSkew(), config.storeClientIp());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AdminEndpoints admin = new AdminEndpoints(List.of(), registry);
-        Undertow server = Undertow.builder()
-                .addHttpListener(config.httpPort(), config.httpHost())
-                .setHandler(GatewayRoutes.build(config, events, new SerializingPublisher(TopicCatalogue.forNamespace("bench").rawEvents()),
-                        sites, admin, registry, Clock.systemUTC()))
-                .build();
-        server.start();
+        GatewayServer server = GatewayServer.start(config.httpHost(), config.httpPort(), config.ioThreads(), config.maxBodyBytes(),
+                GatewayRoutes.build(config, events, new SerializingPublisher(TopicCatalogue.forNamespace("bench").rawEvents()),
+                        sites, admin, registry, Clock.systemUTC()));
         System.out.println("Gateway without Kafka listening on http://" + config.httpHost() + ":" + config.httpPort() + "/a.gif");
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "gateway-without-kafka-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gateway-without-kafka-shutdown"));
     }
 
     /** Does what the producer does on the caller's thread (serialise the value), then acknowledges. */
@@ -83,6 +80,11 @@ public final class GatewayWithoutKafka {
         public CompletionStage<Void> publish(TrackedEvent event) {
             serializer.serialize(topic, event);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean publishesWithoutBlocking() {
+            return true;
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,15 @@ final class EventsHandler implements HttpHandler {
         }
         exchange.setMaxEntitySize(maxBodyBytes);
         exchange.getRequestReceiver().receiveFullBytes(
-                (ex, body) -> ex.dispatch(() -> handleBody(ex, body)),
+                (ex, body) -> {
+                    // Like the pixel: on the IO thread while publishing cannot block, else on a worker.
+                    Runnable handle = () -> handleBody(ex, body);
+                    if (publisher.publishesWithoutBlocking()) {
+                        ex.dispatch(SameThreadExecutor.INSTANCE, handle);
+                    } else {
+                        ex.dispatch(handle);
+                    }
+                },
                 (ex, failure) -> {
                     if (failure instanceof RequestTooBigException) {
                         error(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes");

@@ -28,6 +28,8 @@ final class MalformedEscapeMarker {
     private long contentLength;
     private boolean chunked;
     private long remaining;
+    private boolean lineStarted;
+    private boolean inspected;
 
     /**
      * Scans {@code buffer[from, to)} in place. Returns how many trailing bytes (0 to 2) were not scanned
@@ -116,18 +118,29 @@ final class MalformedEscapeMarker {
     private void startHeaders() {
         state = State.HEADERS;
         line.setLength(0);
+        lineStarted = false;
+        inspected = false;
         contentLength = 0;
         chunked = false;
     }
 
     private void header(byte b) {
-        if (b != '\n') {
-            if (b != '\r' && line.length() < MAX_INSPECTED_LINE) {
+        if (b == '\n') {
+            endOfHeaderLine();
+        } else if (b != '\r') {
+            if (!lineStarted) {
+                lineStarted = true;
+                // Only Content-Length and Transfer-Encoding matter; other lines are skipped uncopied.
+                inspected = b == 'c' || b == 'C' || b == 't' || b == 'T';
+            }
+            if (inspected && line.length() < MAX_INSPECTED_LINE) {
                 line.append((char) (b & 0xFF));
             }
-            return;
         }
-        if (line.length() == 0) {
+    }
+
+    private void endOfHeaderLine() {
+        if (!lineStarted) {
             if (chunked) {
                 state = State.CHUNK_SIZE;
             } else if (contentLength > 0) {
@@ -138,7 +151,7 @@ final class MalformedEscapeMarker {
             }
             return;
         }
-        int colon = line.indexOf(":");
+        int colon = inspected ? line.indexOf(":") : -1;
         if (colon > 0) {
             String name = line.substring(0, colon).trim();
             String value = line.substring(colon + 1).trim();
@@ -149,6 +162,8 @@ final class MalformedEscapeMarker {
             }
         }
         line.setLength(0);
+        lineStarted = false;
+        inspected = false;
         if (contentLength < 0) {
             state = State.OFF;
         }

@@ -8,6 +8,7 @@ import dev.tally.gateway.ingest.Rejection;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 import java.util.LinkedHashMap;
@@ -20,8 +21,9 @@ import java.util.Map;
  * An accepted event is answered 200 only after Kafka acknowledged it; a rejected one 400 (bad input)
  * or 503 (not stored), with the reason in {@code X-Tally-Rejected}.
  *
- * <p>Parsing and validation run on the IO thread (cheap, no blocking); publishing is dispatched to a
- * worker thread because {@code send()} may block while the producer waits for metadata.
+ * <p>Parsing and validation run on the IO thread (cheap, no blocking). Publishing does too while the
+ * publisher says it cannot block; otherwise (no metadata yet, buffer filling up, Kafka failing) it is
+ * dispatched to a worker thread, because {@code send()} may then block for up to {@code max.block.ms}.
  */
 final class PixelHandler implements HttpHandler {
     static final HttpString REJECTED_HEADER = new HttpString("X-Tally-Rejected");
@@ -74,7 +76,7 @@ final class PixelHandler implements HttpHandler {
         if (outcome.setsCookie()) {
             requests.setVisitorCookie(exchange, request);
         }
-        exchange.dispatch(() -> publisher.publish(outcome.event()).whenComplete((ignored, error) -> {
+        Runnable publish = () -> publisher.publish(outcome.event()).whenComplete((ignored, error) -> {
             if (error == null) {
                 metrics.accepted(Endpoint.PIXEL);
                 respond(exchange, StatusCodes.OK, null);
@@ -82,7 +84,14 @@ final class PixelHandler implements HttpHandler {
                 metrics.notStored(Endpoint.PIXEL, error);
                 respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, Rejection.KAFKA_UNAVAILABLE);
             }
-        }));
+        });
+        // Either way the exchange stays open until the acknowledgement answers it. A worker thread only
+        // when send() might block; otherwise the hand-over would cost more than the send.
+        if (publisher.publishesWithoutBlocking()) {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, publish);
+        } else {
+            exchange.dispatch(publish);
+        }
     }
 
     static EventInput input(Map<String, String> params, EventInput.RequestInfo request) {

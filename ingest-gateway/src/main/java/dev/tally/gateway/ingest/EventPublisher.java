@@ -10,6 +10,14 @@ import java.util.concurrent.CompletionStage;
 public interface EventPublisher extends AutoCloseable {
     CompletionStage<Void> publish(TrackedEvent event);
 
+    /**
+     * True when {@link #publish} is known not to block the calling thread right now, so it may be
+     * called on an IO thread; false (the safe default) sends callers to a worker thread first.
+     */
+    default boolean publishesWithoutBlocking() {
+        return false;
+    }
+
     @Override
     void close();
 }

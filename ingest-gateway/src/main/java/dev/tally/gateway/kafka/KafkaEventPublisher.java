@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,8 +38,15 @@ public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck
     private final String topic;
     private final Timer sendLatency;
     private final KafkaClientMetrics clientMetrics;
+    /** While a send succeeded this recently, the producer holds the topic's metadata: send() does not wait for it. */
+    private static final long METADATA_CACHED_NANOS = 60_000_000_000L;
+    /** Above this share of the producer's buffer in use, send() might soon block until space frees up. */
+    private static final double BUFFER_SAFE_SHARE = 0.5;
+
     private volatile long lastFailureNanos;
     private volatile long lastSuccessNanos;
+    private volatile boolean bufferHasRoom;
+    private final ScheduledExecutorService bufferWatch;
 
     public KafkaEventPublisher(Producer<String, TrackedEvent> producer, String topic, MeterRegistry registry) {
         this.producer = producer;
@@ -53,6 +63,29 @@ public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck
         clientMetrics.bindTo(registry);
         this.lastSuccessNanos = System.nanoTime();
         this.lastFailureNanos = lastSuccessNanos - 1;
+        // Reading the producer's metrics costs too much per request; a tenth of a second is far less
+        // than the time a full rate of events needs to fill half of the buffer.
+        this.bufferWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "kafka-buffer-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        bufferWatch.scheduleAtFixedRate(this::watchBuffer, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchBuffer() {
+        double[] totalAndAvailable = bufferTotalAndAvailable();
+        bufferHasRoom = totalAndAvailable[0] > 0 && totalAndAvailable[1] >= totalAndAvailable[0] * BUFFER_SAFE_SHARE;
+    }
+
+    /**
+     * send() blocks only to fetch metadata it does not have or to wait for buffer space: neither can
+     * happen while a send succeeded recently, none failed since, and the buffer is at most half full.
+     */
+    @Override
+    public boolean publishesWithoutBlocking() {
+        long success = lastSuccessNanos;
+        return bufferHasRoom && success - lastFailureNanos > 0 && System.nanoTime() - success < METADATA_CACHED_NANOS;
     }
 
     public static KafkaEventPublisher create(String bootstrapServers, Topic<String, TrackedEvent> topic,
@@ -101,6 +134,11 @@ public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck
     }
 
     double bufferedBytes() {
+        double[] totalAndAvailable = bufferTotalAndAvailable();
+        return totalAndAvailable[0] - totalAndAvailable[1];
+    }
+
+    private double[] bufferTotalAndAvailable() {
         double total = 0;
         double available = 0;
         for (Map.Entry<MetricName, ? extends Metric> metric : producer.metrics().entrySet()) {
@@ -113,7 +151,7 @@ public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck
                 }
             }
         }
-        return total - available;
+        return new double[] {total, available};
     }
 
     @Override
@@ -131,6 +169,7 @@ public final class KafkaEventPublisher implements EventPublisher, ReadinessCheck
 
     @Override
     public void close() {
+        bufferWatch.shutdownNow();
         producer.close(Duration.ofSeconds(10));
         clientMetrics.close();
     }
