@@ -29,7 +29,7 @@ class HttpResponsesTest {
     void waits_for_the_rest_of_headers_and_body() throws Exception {
         assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 10\r\n")).isNull();
         assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 10\r\n\r\n{\"acc")).isNull();
-        assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 10\r\n\r\n{\"accepted\"").bodyText()).isEqualTo("{\"accepted\"");
+        assertThat(parse("HTTP/1.1 202 Accepted\r\nContent-Length: 11\r\n\r\n{\"accepted\"").bodyText()).isEqualTo("{\"accepted\"");
     }
 
     @Test
