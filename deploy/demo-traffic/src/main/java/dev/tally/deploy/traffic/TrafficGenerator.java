@@ -135,6 +135,7 @@ public final class TrafficGenerator {
         long nextDue = started;
         long maxBehind = 0;
         long nextProgress = config.progressEvery() == null ? Long.MAX_VALUE : started + config.progressEvery().toNanos();
+        long limit = config.hitLimit();
         Hit pending = null;
         try (KeepAliveClient http = new KeepAliveClient(target, config.connections(), RESPONSE_TIMEOUT, new Answers())) {
             client = http;
@@ -146,7 +147,10 @@ public final class TrafficGenerator {
                     break;
                 }
                 // Everything due within the next millisecond goes now: the selector sleeps in whole milliseconds.
-                while (nextDue <= now + 1_000_000 && nextDue < end && http.hasIdleConnection()) {
+                if (limit > 0 && requests >= limit) {
+                    break;
+                }
+                while (nextDue <= now + 1_000_000 && nextDue < end && http.hasIdleConnection() && (limit == 0 || requests < limit)) {
                     if (pending == null) {
                         pending = model.next();
                     }
@@ -158,7 +162,7 @@ public final class TrafficGenerator {
                 long wait = http.hasIdleConnection() ? Math.max(1, (nextDue - System.nanoTime()) / 1_000_000) : 100;
                 http.poll(Math.min(wait, 100));
                 if (System.nanoTime() >= nextProgress) {
-                    LOG.info("Demo traffic: {} events sent, {} stored, {} rejected, {} unanswered", eventsSent, eventsStored,
+                    LOG.info("Traffic: {} events sent, {} stored, {} rejected, {} unanswered", eventsSent, eventsStored,
                             rejectedTotal(), eventsUnanswered);
                     nextProgress += config.progressEvery().toNanos();
                 }
