@@ -12,6 +12,7 @@ import dev.tally.deploy.traffic.TrafficGenerator;
 import dev.tally.deploy.traffic.TrafficReport;
 import dev.tally.deploy.traffic.model.SiteProfile;
 import dev.tally.deploy.traffic.model.TrafficMix;
+import dev.tally.aggregator.config.AggregatorConfig;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.store.CassandraConfig;
 import dev.tally.store.CassandraSessions;
@@ -155,13 +156,30 @@ public final class TallyLauncher {
 
     private static DemoTraffic startDemoTraffic(LocalStack stack, LauncherConfig config) {
         GatewayConfig gateway = GatewayConfig.load(Map.of());
-        TrafficMix mix = TrafficMix.defaults(System.currentTimeMillis(), config.demoSites());
+        TrafficMix mix = lateWithinTheStacksLimits(TrafficMix.defaults(System.currentTimeMillis(), config.demoSites()), gateway);
         TrafficConfig traffic = TrafficConfig.of(mix, config.demoEventsPerSecond(), null)
                 .withPaths(gateway.pixelPath(), gateway.eventsPath())
                 .withProgressEvery(Duration.ofMinutes(5));
         DemoTraffic demo = DemoTraffic.start(stack.cassandra(), URI.create(stack.gateway().url()), traffic);
         stack.gateway().reloadSites();
         return demo;
+    }
+
+    /**
+     * Late events stay inside the aggregator's grace period (at most 8 minutes, or four fifths of a
+     * shorter grace), and go with the site key beyond the gateway's allowed clock skew, as configured
+     * for this stack (the same environment).
+     */
+    private static TrafficMix lateWithinTheStacksLimits(TrafficMix mix, GatewayConfig gateway) {
+        Duration grace = AggregatorConfig.load(Map.of()).grace();
+        Duration lateness = grace.multipliedBy(4).dividedBy(5);
+        if (lateness.compareTo(Duration.ofMinutes(8)) > 0) {
+            lateness = Duration.ofMinutes(8);
+        }
+        if (lateness.toSeconds() < 5) {
+            return mix.withShares(mix.botShare(), mix.returningShare(), 0, mix.pixelShare()); // no room for late events
+        }
+        return mix.withLateness(lateness, gateway.maxClockSkew());
     }
 
     private static int traffic(Map<String, String> options) throws ConfigException {
@@ -180,7 +198,8 @@ public final class TallyLauncher {
         TrafficMix mix;
         TrafficConfig config;
         try {
-            mix = TrafficMix.defaults(seed, sites).withSiteIdPrefix(options.getOrDefault("--site-prefix", ""));
+            mix = lateWithinTheStacksLimits(TrafficMix.defaults(seed, sites), gateway)
+                    .withSiteIdPrefix(options.getOrDefault("--site-prefix", ""));
             config = TrafficConfig.of(mix, rate, duration).withPaths(gateway.pixelPath(), gateway.eventsPath())
                     .withProgressEvery(Duration.ofSeconds(10));
             if (options.containsKey("--connections")) {

@@ -52,12 +52,12 @@ public final class SiteCatalogue {
         }
         for (int n = 1; pages.size() < count - 1; n++) {
             String topic = TOPICS.get(random.nextInt(TOPICS.size()));
-            String path = switch (n % 3) {
-                case 0 -> "/blog/" + topic + "-" + n;
-                case 1 -> "/docs/" + topic + "/" + n;
-                default -> "/products/item-" + n;
-            };
-            pages.add(new SiteProfile.Page(path, topic.replace('-', ' ') + " " + n + " · " + siteTitle));
+            String words = Character.toUpperCase(topic.charAt(0)) + topic.substring(1).replace('-', ' ');
+            pages.add(switch (n % 3) {
+                case 0 -> new SiteProfile.Page("/blog/" + topic + "-" + n, words + ", part " + n + " · " + siteTitle + " blog");
+                case 1 -> new SiteProfile.Page("/docs/" + topic + "/" + n, words + " (" + n + ") · " + siteTitle + " docs");
+                default -> new SiteProfile.Page("/products/item-" + n, "Product " + n + " · " + siteTitle);
+            });
         }
         // Every site has its own popularity order, but the home page always leads.
         Collections.shuffle(pages, new java.util.Random(random.nextLong()));
