@@ -39,9 +39,13 @@ public final class TrafficGenerator {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long DRAIN_NANOS = Duration.ofSeconds(35).toNanos();
 
-    /** Hears about every answered hit; for benchmarks measuring what happened after. Called on the generator's thread. */
+    /**
+     * Hears about every answered hit, with what the gateway stored of it and {@link System#nanoTime()}
+     * at sending and at the answer: for benchmarks measuring what happens after (freshness). Called on
+     * the generator's thread, so it must be quick.
+     */
     public interface Observer {
-        void stored(Hit hit, GatewayAnswer answer, long sentNanos, long answeredNanos);
+        void answered(Hit hit, GatewayAnswer answer, long sentNanos, long answeredNanos);
     }
 
     private final TrafficConfig config;
@@ -214,7 +218,7 @@ public final class TrafficGenerator {
                             sent.hit().transport(), reason);
                 }
             });
-            observer.stored(sent.hit(), answer, sent.nanos(), System.nanoTime());
+            observer.answered(sent.hit(), answer, sent.nanos(), System.nanoTime());
         }
 
         @Override
