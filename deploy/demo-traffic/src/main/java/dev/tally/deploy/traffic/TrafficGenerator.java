@@ -150,10 +150,10 @@ public final class TrafficGenerator {
                 if (now >= end) {
                     break;
                 }
-                // Everything due within the next millisecond goes now: the selector sleeps in whole milliseconds.
                 if (limit > 0 && requests >= limit) {
                     break;
                 }
+                // Everything due within the next millisecond goes now: the selector sleeps in whole milliseconds.
                 while (nextDue <= now + 1_000_000 && nextDue < end && http.hasIdleConnection() && (limit == 0 || requests < limit)) {
                     if (pending == null) {
                         pending = model.next();
@@ -175,6 +175,8 @@ public final class TrafficGenerator {
             while (http.inFlight() > 0 && System.nanoTime() < drainUntil) {
                 http.poll(50);
             }
+            // Counted as unanswered, so that the truth says how far it can be trusted.
+            http.abandonInFlight("no answer within " + DRAIN_NANOS / 1_000_000_000 + " s of the end of the run");
         } finally {
             client = null;
         }
