@@ -49,9 +49,14 @@ public final class Totals {
         return customEvents;
     }
 
-    /** Distinct visitors over every row added: the estimate of the union of their sketches, rounded. */
+    /**
+     * Distinct visitors over every row added: the estimate of the union of their sketches, rounded. The
+     * composite estimator reads only the union's registers, which are the same whichever tiers a range
+     * was composed from; the default (HIP) estimate depends on the merge order, so a day read from the
+     * day tier and the same day summed from minutes could differ by a visitor or two.
+     */
     public long visitors() {
-        return visitors == null ? 0 : Math.round(visitors.getEstimate());
+        return visitors == null ? 0 : Math.round(visitors.getCompositeEstimate());
     }
 
     public long valueCount() {
