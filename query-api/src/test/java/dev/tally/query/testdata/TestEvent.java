@@ -37,8 +37,13 @@ public record TestEvent(Instant time, String visitorId, boolean pageview, String
             dimensions.put(Dimension.TOTAL, "");
         }
 
+        /** Sets a dimension value; null means the event has none (no referrer, for example). */
         public Builder with(Dimension dimension, String value) {
-            dimensions.put(dimension, value);
+            if (value == null) {
+                dimensions.remove(dimension);
+            } else {
+                dimensions.put(dimension, value);
+            }
             return this;
         }
 
