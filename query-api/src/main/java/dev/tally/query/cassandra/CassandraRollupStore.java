@@ -25,17 +25,18 @@ import java.util.concurrent.Semaphore;
 /**
  * Reads the V003 rollup tables. A segment of {@code rollup_series} becomes one range query per partition
  * it touches (partition period from {@link RollupLayout#periodOf}); a bucket of {@code rollup_breakdown}
- * becomes one query per shard ({@link RollupLayout#BREAKDOWN_SHARDS}). At most {@code maxInFlight}
+ * becomes one query over all of its shards ({@link RollupLayout#BREAKDOWN_SHARDS}). At most {@code maxInFlight}
  * partition reads run at once, so a 90-day breakdown cannot swamp the driver's connections.
  */
 public final class CassandraRollupStore implements RollupStore {
     private static final String METRICS = "pageviews, custom_events, visitors_sketch, value_count, value_sum, value_min, value_max";
     private static final byte[] NO_SKETCH = new byte[0];
+    private static final List<Short> ALL_SHARDS = allShards();
 
     private final CqlSession session;
     private final ConsistencyLevel consistency;
     private final PreparedStatement seriesRange;
-    private final PreparedStatement breakdownShard;
+    private final PreparedStatement breakdownShards;
     private final Semaphore inFlight;
 
     public CassandraRollupStore(CqlSession session, String keyspace, ConsistencyLevel consistency, int maxInFlight) {
@@ -45,8 +46,8 @@ public final class CassandraRollupStore implements RollupStore {
         this.seriesRange = session.prepare("SELECT bucket_start, " + METRICS + " FROM " + keyspace + ".rollup_series"
                 + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND dimension_value = ? AND period = ?"
                 + " AND bucket_start >= ? AND bucket_start < ?");
-        this.breakdownShard = session.prepare("SELECT dimension_value, " + METRICS + " FROM " + keyspace + ".rollup_breakdown"
-                + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard = ?");
+        this.breakdownShards = session.prepare("SELECT dimension_value, " + METRICS + " FROM " + keyspace + ".rollup_breakdown"
+                + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard IN ?");
     }
 
     @Override
@@ -68,12 +69,10 @@ public final class CassandraRollupStore implements RollupStore {
 
     @Override
     public CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Tier tier, Instant bucketStart) {
-        List<CompletableFuture<List<RollupRow>>> parts = new ArrayList<>(RollupLayout.BREAKDOWN_SHARDS);
-        for (short shard = 0; shard < RollupLayout.BREAKDOWN_SHARDS; shard++) {
-            parts.add(read(breakdownShard.bind(siteId, tier.name(), dimension.stored(), bucketStart, shard),
-                    row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value"))));
-        }
-        return concat(parts);
+        // One request for the bucket's shards (IN on the last partition key column): the coordinator reads
+        // them side by side, and the client pays one round trip per bucket instead of eight.
+        return read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, ALL_SHARDS),
+                row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value")));
     }
 
     private interface RowMapper {
@@ -118,6 +117,14 @@ public final class CassandraRollupStore implements RollupStore {
                 row.getLong("value_count"), row.getDouble("value_sum"),
                 row.isNull("value_min") ? null : row.getDouble("value_min"),
                 row.isNull("value_max") ? null : row.getDouble("value_max"));
+    }
+
+    private static List<Short> allShards() {
+        List<Short> shards = new ArrayList<>(RollupLayout.BREAKDOWN_SHARDS);
+        for (short shard = 0; shard < RollupLayout.BREAKDOWN_SHARDS; shard++) {
+            shards.add(shard);
+        }
+        return List.copyOf(shards);
     }
 
     private static Instant nextPeriod(Tier tier, LocalDate period) {
