@@ -6,7 +6,15 @@ import dev.tally.store.RollupLayout;
 import dev.tally.store.RollupLayout.Tier;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +30,9 @@ import org.apache.datasketches.hll.TgtHllType;
  */
 final class MinuteDataLoader {
     private static final int LG_K = 12;
-    private static final int IN_FLIGHT = 128;
+    private static final int IN_FLIGHT = 256;
+    /** Rows per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
+    private static final int BATCH_ROWS = 100;
 
     private final CqlSession session;
     private final PreparedStatement series;
@@ -30,6 +40,8 @@ final class MinuteDataLoader {
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    /** Pending rows per partition, flushed as unlogged batches when the partition's period ends. */
+    private final Map<String, List<BoundStatement>> pending = new HashMap<>();
 
     private static final class Cell {
         long pageviews;
@@ -83,7 +95,7 @@ final class MinuteDataLoader {
                 day.visitors.update(visitor);
                 if (withPages) {
                     String page = "/page/" + Math.floorMod(mix + (i % pagesPerMinute) * 104_729L, (long) pages);
-                    for (Map<String, Cell> cells : java.util.List.of(pageMinute, pageHour, pageDay)) {
+                    for (Map<String, Cell> cells : List.of(pageMinute, pageHour, pageDay)) {
                         Cell cell = cells.computeIfAbsent(page, p -> new Cell());
                         cell.pageviews++;
                         cell.visitors.update(visitor);
@@ -91,11 +103,19 @@ final class MinuteDataLoader {
                 }
             }
             writeSeries(siteId, Tier.MINUTE, start, total);
+            if ((minute + 1) % 1440 == 0) {
+                flush("series|MINUTE");
+            }
             pageMinute.forEach((page, cell) -> writeBreakdown(siteId, Tier.MINUTE, start, page, cell));
             if ((minute + 1) % 60 == 0) {
                 Instant hourStart = Instant.ofEpochSecond((minute - 59) * 60);
                 writeSeries(siteId, Tier.HOUR, hourStart, hour);
                 pageHour.forEach((page, cell) -> writeBreakdown(siteId, Tier.HOUR, hourStart, page, cell));
+                flush("breakdown|HOUR");
+                if (LocalDate.ofInstant(hourStart.plusSeconds(3600), ZoneOffset.UTC).getDayOfMonth() == 1
+                        && hourStart.plusSeconds(3600).getEpochSecond() % 86_400 == 0) {
+                    flush("series|HOUR");
+                }
             }
             if ((minute + 1) % (1440 * 30) == 0) {
                 System.out.printf("  loaded up to %s: %,d rows%n", start, written.get());
@@ -104,7 +124,11 @@ final class MinuteDataLoader {
                 Instant dayStart = Instant.ofEpochSecond((minute - 1439) * 60);
                 writeSeries(siteId, Tier.DAY, dayStart, day);
                 pageDay.forEach((page, cell) -> writeBreakdown(siteId, Tier.DAY, dayStart, page, cell));
+                flush("breakdown|DAY");
             }
+        }
+        for (String key : List.copyOf(pending.keySet())) {
+            flush(key);
         }
         inFlight.acquireUninterruptibly(IN_FLIGHT);
         inFlight.release(IN_FLIGHT);
@@ -114,16 +138,41 @@ final class MinuteDataLoader {
     }
 
     private void writeSeries(String siteId, Tier tier, Instant start, Cell cell) {
-        submit(series.bind(siteId, tier.name(), RollupLayout.periodOf(tier, start), start, cell.pageviews,
-                ByteBuffer.wrap(cell.visitors.toCompactByteArray())));
+        LocalDate period = RollupLayout.periodOf(tier, start);
+        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
+        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(row);
     }
 
     private void writeBreakdown(String siteId, Tier tier, Instant start, String page, Cell cell) {
-        submit(breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews,
-                ByteBuffer.wrap(cell.visitors.toCompactByteArray())));
+        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews,
+                ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
+        if (tier == Tier.MINUTE) {
+            submit(row);
+        } else {
+            // Batched by shard: each batch is one partition (site, tier, page, bucket, shard).
+            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>()).add(row);
+        }
     }
 
-    private void submit(com.datastax.oss.driver.api.core.cql.BoundStatement statement) {
+    /** Sends the pending rows of one partition (or, for breakdown keys, of the bucket's shards) as batches. */
+    private void flush(String keyPrefix) {
+        for (String key : List.copyOf(pending.keySet())) {
+            if (!key.equals(keyPrefix) && !key.startsWith(keyPrefix + "|")) {
+                continue;
+            }
+            List<BoundStatement> rows = pending.remove(key);
+            for (int i = 0; i < rows.size(); i += BATCH_ROWS) {
+                List<BoundStatement> chunk = rows.subList(i, Math.min(rows.size(), i + BATCH_ROWS));
+                submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
+            }
+        }
+    }
+
+    private void submit(BoundStatement statement) {
+        submit(statement, 1);
+    }
+
+    private void submit(Statement<?> statement, int rows) {
         if (failure.get() != null) {
             throw new IllegalStateException("loading failed", failure.get());
         }
@@ -132,7 +181,7 @@ final class MinuteDataLoader {
             if (error != null) {
                 failure.compareAndSet(null, error);
             } else {
-                written.incrementAndGet();
+                written.addAndGet(rows);
             }
             inFlight.release();
         });
