@@ -40,6 +40,7 @@ final class MinuteDataLoader {
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
     /** Pending rows per partition, flushed as unlogged batches when the partition's period ends. */
     private final Map<String, List<BoundStatement>> pending = new HashMap<>();
 
@@ -59,6 +60,10 @@ final class MinuteDataLoader {
 
     long written() {
         return written.get();
+    }
+
+    long retries() {
+        return retries.get();
     }
 
     void load(String siteId, Instant end, int totalDays, int pageDays, int pages, int pagesPerMinute) {
@@ -177,7 +182,17 @@ final class MinuteDataLoader {
             throw new IllegalStateException("loading failed", failure.get());
         }
         inFlight.acquireUninterruptibly();
-        session.executeAsync(statement.setIdempotent(true)).whenComplete((result, error) -> {
+        execute(statement.setIdempotent(true), rows, 1);
+    }
+
+    /** Writes are idempotent (absolute values), so a timed-out one is simply sent again, a few times. */
+    private void execute(Statement<?> statement, int rows, int attempt) {
+        session.executeAsync(statement).whenComplete((result, error) -> {
+            if (error != null && attempt < 8) {
+                retries.incrementAndGet();
+                execute(statement, rows, attempt + 1);
+                return;
+            }
             if (error != null) {
                 failure.compareAndSet(null, error);
             } else {
