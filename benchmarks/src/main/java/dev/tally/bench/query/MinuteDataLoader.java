@@ -31,8 +31,12 @@ import org.apache.datasketches.hll.TgtHllType;
 final class MinuteDataLoader {
     private static final int LG_K = 12;
     private static final int IN_FLIGHT = 256;
-    /** Rows per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
-    private static final int BATCH_ROWS = 100;
+    /** Bytes of sketches per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
+    private static final int BATCH_BYTES = 24 * 1024;
+    private static final int ROW_OVERHEAD = 100;
+
+    private record PendingRow(BoundStatement statement, int bytes) {
+    }
 
     private final CqlSession session;
     private final PreparedStatement series;
@@ -42,7 +46,7 @@ final class MinuteDataLoader {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     /** Pending rows per partition, flushed as unlogged batches when the partition's period ends. */
-    private final Map<String, List<BoundStatement>> pending = new HashMap<>();
+    private final Map<String, List<PendingRow>> pending = new HashMap<>();
 
     private static final class Cell {
         long pageviews;
@@ -144,18 +148,20 @@ final class MinuteDataLoader {
 
     private void writeSeries(String siteId, Tier tier, Instant start, Cell cell) {
         LocalDate period = RollupLayout.periodOf(tier, start);
-        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
-        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(row);
+        byte[] sketch = cell.visitors.toCompactByteArray();
+        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(sketch));
+        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(new PendingRow(row, sketch.length + ROW_OVERHEAD));
     }
 
     private void writeBreakdown(String siteId, Tier tier, Instant start, String page, Cell cell) {
-        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews,
-                ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
+        byte[] sketch = cell.visitors.toCompactByteArray();
+        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews, ByteBuffer.wrap(sketch));
         if (tier == Tier.MINUTE) {
             submit(row);
         } else {
             // Batched by shard: each batch is one partition (site, tier, page, bucket, shard).
-            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>()).add(row);
+            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>())
+                    .add(new PendingRow(row, sketch.length + page.length() + ROW_OVERHEAD));
         }
     }
 
@@ -165,9 +171,19 @@ final class MinuteDataLoader {
             if (!key.equals(keyPrefix) && !key.startsWith(keyPrefix + "|")) {
                 continue;
             }
-            List<BoundStatement> rows = pending.remove(key);
-            for (int i = 0; i < rows.size(); i += BATCH_ROWS) {
-                List<BoundStatement> chunk = rows.subList(i, Math.min(rows.size(), i + BATCH_ROWS));
+            List<PendingRow> rows = pending.remove(key);
+            List<BoundStatement> chunk = new ArrayList<>();
+            int bytes = 0;
+            for (PendingRow row : rows) {
+                if (!chunk.isEmpty() && bytes + row.bytes() > BATCH_BYTES) {
+                    submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
+                    chunk = new ArrayList<>();
+                    bytes = 0;
+                }
+                chunk.add(row.statement());
+                bytes += row.bytes();
+            }
+            if (!chunk.isEmpty()) {
                 submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
             }
         }
