@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.datasketches.hll.HllSketch;
@@ -30,7 +32,7 @@ import org.apache.datasketches.hll.TgtHllType;
  */
 final class MinuteDataLoader {
     private static final int LG_K = 12;
-    private static final int IN_FLIGHT = 256;
+    private static final int IN_FLIGHT = 32;
     /** Bytes of sketches per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
     private static final int BATCH_BYTES = 24 * 1024;
     private static final int ROW_OVERHEAD = 100;
@@ -204,9 +206,11 @@ final class MinuteDataLoader {
     /** Writes are idempotent (absolute values), so a timed-out one is simply sent again, a few times. */
     private void execute(Statement<?> statement, int rows, int attempt) {
         session.executeAsync(statement).whenComplete((result, error) -> {
-            if (error != null && attempt < 8) {
+            if (error != null && attempt < 30) {
+                // An overloaded node times writes out: back off a little, then send the same write again.
                 retries.incrementAndGet();
-                execute(statement, rows, attempt + 1);
+                CompletableFuture.delayedExecutor(200L * attempt, TimeUnit.MILLISECONDS)
+                        .execute(() -> execute(statement, rows, attempt + 1));
                 return;
             }
             if (error != null) {
