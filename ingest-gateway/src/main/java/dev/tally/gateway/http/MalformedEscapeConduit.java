@@ -32,8 +32,10 @@ final class MalformedEscapeConduit extends AbstractStreamSourceConduit<StreamSou
         }
         int start = dst.position();
         int fromBefore = Math.min(heldBack.length, dst.remaining());
-        dst.put(heldBack, 0, fromBefore);
-        heldBack = Arrays.copyOfRange(heldBack, fromBefore, heldBack.length);
+        if (fromBefore > 0) { // almost never: only after an escape was split across two reads
+            dst.put(heldBack, 0, fromBefore);
+            heldBack = fromBefore == heldBack.length ? NONE : Arrays.copyOfRange(heldBack, fromBefore, heldBack.length);
+        }
         int read = dst.hasRemaining() ? next.read(dst) : 0;
         if (read < 0 && fromBefore == 0) {
             return -1;
