@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** The launcher's own settings. Keys and defaults: {@code dev/tally/deploy/launcher-defaults.properties}. */
 record LauncherConfig(Path dataDir, String host, int kafkaPort, int kafkaControllerPort, String kafkaMaxHeap,
-                      int cqlPort, int storagePort, String cassandraMaxHeap, int topicPartitions) {
+                      int cqlPort, int storagePort, String cassandraMaxHeap, int topicPartitions,
+                      int demoEventsPerSecond, int demoSites) {
 
     static final String DEFAULTS = "dev/tally/deploy/launcher-defaults.properties";
 
@@ -24,7 +25,9 @@ record LauncherConfig(Path dataDir, String host, int kafkaPort, int kafkaControl
                 config.port("launcher.cassandra.cql-port"),
                 config.port("launcher.cassandra.storage-port"),
                 config.string("launcher.cassandra.max-heap"),
-                config.intInRange("launcher.topic-partitions", 1, 1000));
+                config.intInRange("launcher.topic-partitions", 1, 1000),
+                config.intInRange("launcher.demo.events-per-second", 1, 100_000),
+                config.intInRange("launcher.demo.sites", 1, 1000));
     }
 
     LocalClusterSettings cluster() {
@@ -33,7 +36,12 @@ record LauncherConfig(Path dataDir, String host, int kafkaPort, int kafkaControl
                 new CassandraSettings(dataDir.resolve("cassandra"), host, cqlPort, storagePort, cassandraMaxHeap));
     }
 
-    StackServices services() {
-        return new StackServices("tally", "tally", topicPartitions, dataDir.resolve("aggregator-state"), true, Map.of());
+    /**
+     * @param demo whether simulated traffic runs beside the stack: the gateway then believes
+     *     {@code X-Forwarded-For} from this machine, so each simulated visitor keeps its own address
+     */
+    StackServices services(boolean demo) {
+        Map<String, String> settings = demo ? Map.of("gateway.trusted-proxies", DemoTraffic.TRUSTED_LOOPBACK) : Map.of();
+        return new StackServices("tally", "tally", topicPartitions, dataDir.resolve("aggregator-state"), true, settings);
     }
 }

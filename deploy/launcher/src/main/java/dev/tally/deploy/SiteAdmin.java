@@ -45,6 +45,27 @@ public final class SiteAdmin {
         return Optional.of(add(DEMO_SITE, DEMO_HOSTS, ZoneId.of("UTC"), IdentityMode.COOKIELESS, 395).key());
     }
 
+    /**
+     * Registers a simulated site of the traffic generator, or gives the existing one a new key: the
+     * generator needs a key it knows (late events older than the allowed clock skew carry it), and
+     * only the hash of the old one is stored. A site with that id but other hosts is somebody's real
+     * site and is left alone.
+     */
+    public String addOrRekeySimulatedSite(String id, Set<String> hostnames) {
+        Optional<Site> existing = table.find(id);
+        if (existing.isEmpty()) {
+            return add(id, hostnames, ZoneId.of("UTC"), IdentityMode.COOKIELESS, 395).key();
+        }
+        Site site = existing.get();
+        if (!site.hostnames().equals(new Site(id, hostnames, site.timeZone(), site.identityMode(), 1, null).hostnames())) {
+            throw new IllegalArgumentException("site '" + id + "' is registered with hosts " + site.hostnames()
+                    + ", not those of the simulated site " + hostnames + "; pick another site id prefix");
+        }
+        String key = Site.newKey();
+        table.save(new Site(id, site.hostnames(), site.timeZone(), site.identityMode(), site.retentionDays(), Site.hashKey(key)));
+        return key;
+    }
+
     public List<Site> list() {
         return table.all();
     }

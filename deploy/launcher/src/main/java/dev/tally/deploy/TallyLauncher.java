@@ -5,6 +5,15 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.common.RunningService;
 import dev.tally.common.config.ConfigException;
 import dev.tally.common.config.ConfigSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.deploy.traffic.TrafficConfig;
+import dev.tally.deploy.traffic.TrafficGenerator;
+import dev.tally.deploy.traffic.TrafficReport;
+import dev.tally.deploy.traffic.model.SiteProfile;
+import dev.tally.deploy.traffic.model.TrafficMix;
+import dev.tally.aggregator.config.AggregatorConfig;
+import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.store.CassandraConfig;
 import dev.tally.store.CassandraSessions;
 import dev.tally.store.RawEventRow;
@@ -14,6 +23,8 @@ import dev.tally.store.IdentityMode;
 import dev.tally.store.Site;
 import dev.tally.store.Stripes;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -29,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./tally <command>}: {@code run} starts the whole system locally and stops it on Ctrl-C;
- * {@code events} prints the latest stored raw events of a site.
+ * {@code ./tally <command>}: {@code run} starts the whole system locally and stops it on Ctrl-C
+ * ({@code --demo} adds simulated visitors); {@code events} prints the latest stored raw events of a
+ * site; {@code sites} manages the site registry; {@code traffic} sends simulated visitors to a
+ * running stack and can write their ground truth.
  */
 public final class TallyLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(TallyLauncher.class);
@@ -43,7 +56,12 @@ public final class TallyLauncher {
             List<String> rest = new ArrayList<>(List.of(args));
             String command = rest.isEmpty() ? "help" : rest.remove(0);
             int status = switch (command) {
-                case "run" -> run(options(rest, List.of("--data-dir")));
+                case "run" -> {
+                    boolean demo = rest.remove("--demo");
+                    yield run(options(rest, List.of("--data-dir")), demo);
+                }
+                case "traffic" -> traffic(options(rest, List.of("--data-dir", "--gateway", "--rate", "--sites", "--duration", "--seed",
+                        "--truth", "--site-prefix", "--connections")));
                 case "events" -> events(options(rest, List.of("--data-dir", "--site", "--limit", "--day")));
                 case "sites" -> sites(rest);
                 case "help", "--help", "-h" -> help(0);
@@ -65,33 +83,52 @@ public final class TallyLauncher {
         OUT.println("""
                 Usage: ./tally <command> [options]
 
-                  run     [--data-dir DIR]           start Kafka, Cassandra and every Tally service; Ctrl-C stops all
+                  run     [--demo] [--data-dir DIR]  start Kafka, Cassandra and every Tally service; Ctrl-C stops all
+                                                     --demo: simulated visitors on a few sites, so the dashboard is alive at once
                   events  --site ID [--limit N] [--day YYYY-MM-DD] [--data-dir DIR]
                                                      print the latest raw events of a site (default: today, UTC)
                   sites list                         list the registered sites
                   sites add ID --hosts H1,H2 [--timezone ZONE] [--identity cookieless|cookie] [--retention-days N]
                                                      register a site and print its key (shown once)
                   sites remove ID                    unregister a site (its stored data stays)
+                  traffic [--rate N] [--sites S] [--duration D] [--seed X] [--truth FILE] [--site-prefix P]
+                          [--connections C] [--gateway URL]
+                                                     send simulated visitors to the running stack (default 100 events/s,
+                                                     5 sites, 60s, seed 1) and write what the gateway stored as JSON
 
                 Settings come from environment variables, e.g. TALLY_GATEWAY_HTTP_PORT=8090 (see docs/configuration.md).""");
         return status;
     }
 
-    private static int run(Map<String, String> options) throws ConfigException {
+    private static int run(Map<String, String> options, boolean demo) throws ConfigException {
         long started = System.nanoTime();
         LauncherConfig config = LauncherConfig.load(launcherOverrides(options));
         LOG.info("Starting Tally with data in {}", config.dataDir());
         LocalStack stack;
         try {
-            stack = LocalStack.start(config.cluster(), config.services());
+            stack = LocalStack.start(config.cluster(), config.services(demo));
         } catch (RuntimeException e) {
             LOG.error("Tally did not start: {}", causes(e));
             LOG.debug("Start-up failure", e);
             return 1;
         }
+        DemoTraffic traffic = null;
+        if (demo) {
+            try {
+                traffic = startDemoTraffic(stack, config);
+            } catch (RuntimeException e) {
+                LOG.error("Demo traffic did not start: {}", causes(e));
+                stack.close();
+                return 1;
+            }
+        }
+        DemoTraffic runningTraffic = traffic;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping Tally...");
+            if (runningTraffic != null) {
+                runningTraffic.close();
+            }
             stack.close();
             EndpointsFile.delete(config.dataDir());
             LOG.info("Tally stopped; data kept in {}", config.dataDir());
@@ -103,12 +140,178 @@ public final class TallyLauncher {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         printBanner(endpoints, took, config);
         stack.newDemoSiteKey().ifPresent(key -> OUT.printf("%nRegistered the demo site. Its key (shown only now): %s%n", key));
+        if (traffic != null) {
+            OUT.printf("%nDemo traffic: %d events/s of simulated visitors to %s.%nWatch it arrive on the dashboard: %s/%n",
+                    config.demoEventsPerSecond(), String.join(", ", traffic.sites().stream().map(SiteProfile::id).toList()),
+                    endpoints.get("query-api.http"));
+        }
+        OUT.flush();
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static DemoTraffic startDemoTraffic(LocalStack stack, LauncherConfig config) {
+        GatewayConfig gateway = GatewayConfig.load(Map.of());
+        TrafficMix mix = lateWithinTheStacksLimits(TrafficMix.defaults(System.currentTimeMillis(), config.demoSites()), gateway);
+        TrafficConfig traffic = TrafficConfig.of(mix, config.demoEventsPerSecond(), null)
+                .withPaths(gateway.pixelPath(), gateway.eventsPath())
+                .withProgressEvery(Duration.ofMinutes(5));
+        DemoTraffic demo = DemoTraffic.start(stack.cassandra(), URI.create(stack.gateway().url()), traffic);
+        stack.gateway().reloadSites();
+        return demo;
+    }
+
+    /**
+     * Late events stay inside the aggregator's grace period (at most 8 minutes, or four fifths of a
+     * shorter grace), and go with the site key beyond the gateway's allowed clock skew, as configured
+     * for this stack (the same environment).
+     */
+    private static TrafficMix lateWithinTheStacksLimits(TrafficMix mix, GatewayConfig gateway) {
+        Duration grace = AggregatorConfig.load(Map.of()).grace();
+        Duration lateness = grace.multipliedBy(4).dividedBy(5);
+        if (lateness.compareTo(Duration.ofMinutes(8)) > 0) {
+            lateness = Duration.ofMinutes(8);
+        }
+        if (lateness.toSeconds() < 5) {
+            return mix.withShares(mix.botShare(), mix.returningShare(), 0, mix.pixelShare()); // no room for late events
+        }
+        return mix.withLateness(lateness, gateway.maxClockSkew());
+    }
+
+    private static int traffic(Map<String, String> options) throws ConfigException {
+        double rate = parseDouble(options.getOrDefault("--rate", "100"), "--rate");
+        int sites = parseInt(options.getOrDefault("--sites", "5"), "--sites");
+        Duration duration = parseDuration(options.getOrDefault("--duration", "60s"), "--duration");
+        long seed;
+        try {
+            seed = Long.parseLong(options.getOrDefault("--seed", "1"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed must be a whole number");
+        }
+        LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
+        URI gatewayUri = options.containsKey("--gateway") ? parseUri(options.get("--gateway")) : gatewayOf(launcher.dataDir());
+        GatewayConfig gateway = GatewayConfig.load(Map.of());
+        TrafficMix mix;
+        TrafficConfig config;
+        try {
+            mix = lateWithinTheStacksLimits(TrafficMix.defaults(seed, sites), gateway)
+                    .withSiteIdPrefix(options.getOrDefault("--site-prefix", ""));
+            config = TrafficConfig.of(mix, rate, duration).withPaths(gateway.pixelPath(), gateway.eventsPath())
+                    .withProgressEvery(Duration.ofSeconds(10));
+            if (options.containsKey("--connections")) {
+                config = config.withConnections(parseInt(options.get("--connections"), "--connections"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        TrafficGenerator generator;
+        try {
+            generator = DemoTraffic.prepare(cassandraOf(launcher), gatewayUri, config);
+        } catch (AllNodesFailedException e) {
+            OUT.println("Cassandra is not reachable at " + launcher.host() + ":" + launcher.cqlPort() + ". Is Tally running (./tally run)?");
+            return 1;
+        } catch (IllegalArgumentException e) {
+            OUT.println("Cannot register the simulated sites: " + e.getMessage());
+            return 1;
+        }
+        OUT.printf("Simulated sites (registered, with new keys): %s%n", String.join(", ", generator.sites().stream().map(SiteProfile::id).toList()));
+        OUT.println("Visitors are told apart only if the gateway trusts X-Forwarded-For from this machine (./tally run --demo does).");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopOnCtrlC = new Thread(() -> {
+            generator.stop();
+            try {
+                finished.await(40, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "traffic-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
+        try {
+            generator.awaitSitesReady(Duration.ofSeconds(30));
+            TrafficReport report = generator.run();
+            OUT.println(report.summary());
+            if (options.containsKey("--truth")) {
+                Path file = Path.of(options.get("--truth"));
+                report.truth().writeJson(file);
+                OUT.println("Ground truth written to " + file.toAbsolutePath());
+            }
+            return report.rejectedTotal() == 0 && report.eventsUnanswered() == 0 ? 0 : 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (IllegalStateException e) {
+            OUT.println(e.getMessage());
+            return 1;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** The running stack's gateway, from the endpoints file {@code ./tally run} writes. */
+    private static URI gatewayOf(Path dataDir) {
+        Path file = dataDir.resolve(EndpointsFile.NAME);
+        try {
+            JsonNode endpoints = new ObjectMapper().readTree(file.toFile());
+            String url = endpoints.path("ingest-gateway.http").asText(null);
+            if (url == null) {
+                throw new UsageException(file + " names no ingest-gateway.http; pass --gateway http://host:port");
+            }
+            return URI.create(url);
+        } catch (java.io.IOException e) {
+            throw new UsageException("No running stack found (" + file + " is missing). Start one with ./tally run --demo, or pass --gateway http://host:port");
+        }
+    }
+
+    private static URI parseUri(String text) {
+        try {
+            URI uri = URI.create(text);
+            if (uri.getHost() == null || !"http".equals(uri.getScheme())) {
+                throw new UsageException("--gateway must be an http URL such as http://127.0.0.1:8080");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--gateway must be an http URL such as http://127.0.0.1:8080");
+        }
+    }
+
+    private static double parseDouble(String text, String option) {
+        try {
+            double value = Double.parseDouble(text);
+            if (!(value > 0) || value > 1_000_000) {
+                throw new UsageException(option + " must be above 0 and at most 1000000");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a number");
+        }
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 15m} or {@code 2h}. */
+    static Duration parseDuration(String text, String option) {
+        String trimmed = text.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (trimmed.endsWith("s")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        } else if (trimmed.endsWith("m")) {
+            unit = 60;
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        } else if (trimmed.endsWith("h")) {
+            unit = 3600;
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        try {
+            long amount = Long.parseLong(trimmed);
+            if (amount < 1 || amount > 366L * 24 * 3600 / unit) {
+                throw new UsageException(option + " must be positive and at most a year");
+            }
+            return Duration.ofSeconds(amount * unit);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a duration such as 90s, 15m or 2h");
+        }
     }
 
     private static Map<String, String> endpoints(LocalStack stack, LauncherConfig config) {
