@@ -5,17 +5,28 @@ import dev.tally.common.RunningService;
 import dev.tally.common.http.AdminEndpoints;
 import dev.tally.common.http.AdminServer;
 import dev.tally.common.http.ServiceMetrics;
+import dev.tally.query.answer.QueryService;
+import dev.tally.query.cassandra.CachedSites;
+import dev.tally.query.cassandra.CassandraRawEvents;
+import dev.tally.query.cassandra.CassandraRollupStore;
 import dev.tally.query.config.QueryConfig;
+import dev.tally.query.http.QueryRoutes;
+import dev.tally.store.CassandraConfig;
 import dev.tally.store.CassandraSessions;
+import dev.tally.store.SiteTable;
+import dev.tally.store.Stripes;
 import io.undertow.Undertow;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API: reads Cassandra and answers over HTTP. So far it connects and answers the admin
- * endpoints; the aggregate, time-series and breakdown API and the dashboard come next.
+ * The query API: reads the rollup tables ({@code rollup_series}, {@code rollup_breakdown}), the raw
+ * events and the site registry from Cassandra, and answers the JSON API under {@code /api/v1} and the
+ * dashboard at {@code /} on one HTTP port, with {@code /healthz}, {@code /readyz} and {@code /metrics}.
+ * It never writes.
  */
 public final class QueryApp implements RunningService {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApp.class);
@@ -39,18 +50,35 @@ public final class QueryApp implements RunningService {
     }
 
     public static QueryApp start(QueryConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts with a given clock: tests pin "now" for realtime and today. */
+    public static QueryApp start(QueryConfig config, Clock clock) {
         ServiceMetrics metrics = new ServiceMetrics("query-api");
-        CqlSession session = CassandraSessions.open(config.cassandra(), "tally-query-api");
-        AdminEndpoints admin = new AdminEndpoints(List.of(CassandraSessions.readiness(session)), metrics.registry());
-        Undertow server = Undertow.builder()
-                .addHttpListener(config.httpPort(), config.httpHost())
-                .setHandler(admin.handler())
-                .build();
-        server.start();
-        String host = config.httpHost().equals("0.0.0.0") ? "127.0.0.1" : config.httpHost();
-        String url = "http://" + host + ":" + AdminServer.boundPort(server);
-        LOG.info("Query API listening on {} (keyspace {})", url, config.cassandra().keyspace());
-        return new QueryApp(server, session, metrics, url);
+        CassandraConfig cassandra = config.cassandra();
+        CqlSession session = CassandraSessions.open(cassandra, "tally-query-api");
+        try {
+            CachedSites sites = new CachedSites(new SiteTable(session, cassandra.keyspace(), cassandra.consistency()), config.siteRefresh(), clock);
+            QueryService service = new QueryService(new CassandraRollupStore(session, cassandra.keyspace(), cassandra.consistency(),
+                    config.maxReadsInFlight()));
+            CassandraRawEvents rawEvents = new CassandraRawEvents(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()),
+                    cassandra.consistency());
+            AdminEndpoints admin = new AdminEndpoints(List.of(CassandraSessions.readiness(session), sites), metrics.registry());
+            Undertow server = Undertow.builder()
+                    .addHttpListener(config.httpPort(), config.httpHost())
+                    .setHandler(QueryRoutes.build(service, rawEvents, sites, clock, metrics.registry(), admin, config.corsOrigins()))
+                    .build();
+            server.start();
+            String host = config.httpHost().equals("0.0.0.0") ? "127.0.0.1" : config.httpHost();
+            String url = "http://" + host + ":" + AdminServer.boundPort(server);
+            LOG.info("Query API and dashboard on {} (keyspace {})", url, cassandra.keyspace());
+            return new QueryApp(server, session, metrics, url);
+        } catch (RuntimeException e) {
+            session.close();
+            metrics.close();
+            throw e;
+        }
     }
 
     @Override
@@ -60,7 +88,12 @@ public final class QueryApp implements RunningService {
 
     @Override
     public Map<String, String> endpoints() {
-        return Map.of("http", url);
+        return Map.of("http", url, "dashboard", url + "/");
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8081}. */
+    public String url() {
+        return url;
     }
 
     @Override
