@@ -121,3 +121,4 @@ class RollupsIT {
         return bytes;
     }
 
+}

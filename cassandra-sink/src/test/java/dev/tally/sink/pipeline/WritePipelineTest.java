@@ -68,8 +68,8 @@ class WritePipelineTest {
         pipeline.submitAll(List.of(a.unit, b.unit));
         pipeline.pump();
 
-        a.attempts.get(0).completeExceptionally(new RuntimeException("timeout"));
         b.attempts.get(0).complete(null);
+        a.attempts.get(0).completeExceptionally(new RuntimeException("timeout"));
         pipeline.pump();
 
         assertThat(pipeline.failing()).isTrue();
