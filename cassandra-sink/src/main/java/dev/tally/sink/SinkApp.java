@@ -15,7 +15,7 @@ import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
 import dev.tally.sink.cassandra.RawEventWriter;
 import dev.tally.sink.cassandra.RollupWriter;
-import dev.tally.sink.cassandra.SiteRetentions;
+import dev.tally.sink.cassandra.SiteSettings;
 import dev.tally.sink.config.SinkConfig;
 import dev.tally.sink.kafka.DeadLetters;
 import dev.tally.sink.kafka.SinkConsumer;
@@ -28,7 +28,6 @@ import dev.tally.store.RawEventTable;
 import dev.tally.store.RollupTables;
 import dev.tally.store.SchemaMigrator;
 import dev.tally.store.SiteTable;
-import dev.tally.store.Stripes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * The Cassandra sink. Two consumers, each on its own thread and consumer group:
  * <ul>
  *   <li>{@code <ns>.events.enriched} ({@code EnrichedEvent}) into {@code raw_events}, with each site's
- *       retention as TTL;</li>
+ *       retention as TTL, in each site's number of stripes;</li>
  *   <li>{@code <ns>.rollups.minute|hour|day} ({@code RollupKey}/{@code Rollup}) into
  *       {@code rollup_series} and {@code rollup_breakdown}, as upserts of absolute values.</li>
  * </ul>
@@ -58,7 +57,7 @@ public final class SinkApp implements RunningService {
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
 
     private final CqlSession session;
-    private final SiteRetentions retentions;
+    private final SiteSettings siteSettings;
     private final List<SinkConsumer> consumers;
     private final List<Thread> threads;
     private final KafkaProducer<byte[], byte[]> deadLetterProducer;
@@ -67,10 +66,10 @@ public final class SinkApp implements RunningService {
     private final ServiceMetrics metrics;
     private volatile boolean closed;
 
-    private SinkApp(CqlSession session, SiteRetentions retentions, List<SinkConsumer> consumers, List<Thread> threads,
+    private SinkApp(CqlSession session, SiteSettings siteSettings, List<SinkConsumer> consumers, List<Thread> threads,
                     KafkaProducer<byte[], byte[]> deadLetterProducer, KafkaReachability kafka, AdminServer admin, ServiceMetrics metrics) {
         this.session = session;
-        this.retentions = retentions;
+        this.siteSettings = siteSettings;
         this.consumers = consumers;
         this.threads = threads;
         this.deadLetterProducer = deadLetterProducer;
@@ -93,8 +92,8 @@ public final class SinkApp implements RunningService {
         if (config.applySchema()) {
             new SchemaMigrator(session, keyspace, config.cassandra().replication()).migrate();
         }
-        SiteRetentions retentions = SiteRetentions.start(new SiteTable(session, keyspace, config.cassandra().consistency()),
-                config.rawDefaultRetentionDays(), config.sitesRefreshInterval());
+        SiteSettings siteSettings = SiteSettings.start(new SiteTable(session, keyspace, config.cassandra().consistency()),
+                config.rawDefaultRetentionDays(), config.cassandra().rawStripes(), config.sitesRefreshInterval());
         KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "tally-cassandra-sink-dead-letters",
@@ -103,11 +102,10 @@ public final class SinkApp implements RunningService {
                 new ByteArraySerializer(), new ByteArraySerializer());
         DeadLetters deadLetters = new DeadLetters(deadLetterProducer, topics.deadLetters().name(), metrics);
 
-        RawEventTable rawTable = new RawEventTable(session, keyspace, new Stripes(config.cassandra().rawStripes()),
-                config.cassandra().consistency());
+        RawEventTable rawTable = new RawEventTable(session, keyspace, siteSettings::stripes, config.cassandra().consistency());
         var enrichedDecoder = topics.enrichedEvents().valueSerde().deserializer();
         String enrichedTopic = topics.enrichedEvents().name();
-        RecordHandler rawHandler = new RawEventWriter(bytes -> enrichedDecoder.deserialize(enrichedTopic, bytes), rawTable, retentions,
+        RecordHandler rawHandler = new RawEventWriter(bytes -> enrichedDecoder.deserialize(enrichedTopic, bytes), rawTable, siteSettings,
                 Clock.systemUTC(), config.rawMaxBatchRows(), config.rawMaxBatchBytes(), metrics);
 
         Map<String, Granularity> granularityOfTopic = new HashMap<>();
@@ -141,7 +139,7 @@ public final class SinkApp implements RunningService {
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), new AdminEndpoints(checks, serviceMetrics.registry()));
         LOG.info("Cassandra sink consuming {} and {} into keyspace {} (consistency {}); admin on port {}",
                 enrichedTopic, granularityOfTopic.keySet(), keyspace, config.cassandra().consistency(), admin.port());
-        return new SinkApp(session, retentions, consumers, threads, deadLetterProducer, kafka, admin, serviceMetrics);
+        return new SinkApp(session, siteSettings, consumers, threads, deadLetterProducer, kafka, admin, serviceMetrics);
     }
 
     private static SinkConsumer consumer(String name, SinkConfig config, String group, List<String> topics, RecordHandler handler,
@@ -191,7 +189,7 @@ public final class SinkApp implements RunningService {
             }
         }
         deadLetterProducer.close(Duration.ofSeconds(5));
-        retentions.close();
+        siteSettings.close();
         admin.close();
         kafka.close();
         session.close();

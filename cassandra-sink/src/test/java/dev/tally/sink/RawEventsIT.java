@@ -12,6 +12,7 @@ import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.TrackedEvent;
 import dev.tally.store.IdentityMode;
 import dev.tally.store.RawEventRow;
+import dev.tally.store.RawEventTable;
 import dev.tally.store.Site;
 import dev.tally.store.SiteTable;
 import dev.tally.store.Stripes;
@@ -131,6 +132,29 @@ class RawEventsIT {
     }
 
     @Test
+    void a_site_with_its_own_stripe_count_is_written_into_those_stripes_and_read_back_from_them() {
+        String site = "big-" + UUID.randomUUID().toString().substring(0, 8);
+        SiteTable sites = new SiteTable(fixture.session, fixture.keyspace, DefaultConsistencyLevel.ONE);
+        sites.save(new Site(site, Set.of("big.example.com"), ZoneOffset.UTC, IdentityMode.COOKIELESS, 30, null));
+        sites.saveRawStripes(site, 1_000);
+        Stripes many = new Stripes(1_000);
+        String eventId = eventIdInStripeAtLeast(many, SinkFixture.STRIPES);
+        Instant now = Instant.now();
+        fixture.startSink(group, Map.of());
+
+        fixture.send(TestEvents.sparseEvent(site, now, eventId));
+
+        RawEventTable perSite = new RawEventTable(fixture.session, fixture.keyspace,
+                Stripes.perSite(SinkFixture.STRIPES, sites.rawStripes()), DefaultConsistencyLevel.ONE);
+        List<RawEventRow> rows = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> perSite.day(site, Stripes.dayOf(now)), r -> !r.isEmpty());
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.eventId().toString()).isEqualTo(eventId);
+            assertThat(row.stripe()).isEqualTo(many.stripeOf(UUID.fromString(eventId))).isGreaterThanOrEqualTo((short) SinkFixture.STRIPES);
+        });
+    }
+
+    @Test
     void undecodable_records_go_to_the_dead_letter_topic_with_their_reason_and_the_stream_goes_on() throws Exception {
         String site = "poison-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
@@ -171,6 +195,16 @@ class RawEventsIT {
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
         assertThat(fixture.rawEvents.day(site, Stripes.dayOf(now))).extracting(r -> r.eventId().toString())
                 .containsExactlyInAnyOrder(before.getEvent().getEventId(), after.getEvent().getEventId());
+    }
+
+    /** An event id whose stripe lies beyond the default stripes, so reading only those would miss it. */
+    private static String eventIdInStripeAtLeast(Stripes stripes, int lowest) {
+        while (true) {
+            UUID id = UUID.randomUUID();
+            if (stripes.stripeOf(id) >= lowest) {
+                return id.toString();
+            }
+        }
     }
 
     private long ttlOf(String site, RawEventRow row) {

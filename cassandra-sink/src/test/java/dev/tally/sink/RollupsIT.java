@@ -90,6 +90,7 @@ class RollupsIT {
         LocalDate period = RollupLayout.periodOf(Tier.MINUTE, MINUTE);
 
         fixture.send(newer);
+        fixture.flush();
         await().atMost(Duration.ofSeconds(60)).until(() -> !fixture.rollups.series(site, Tier.MINUTE, "total", "", period).isEmpty());
         fixture.send(older);
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,6 +54,7 @@ final class SinkFixture implements AutoCloseable {
     final RawEventTable rawEvents;
     final RollupTables rollups;
     private final List<SinkApp> sinks = new ArrayList<>();
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
     SinkFixture() throws Exception {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers()));
@@ -122,16 +124,26 @@ final class SinkFixture implements AutoCloseable {
                 topic.valueSerde().serializer().serialize(topic.name(), rollup));
     }
 
+    /** Sends without waiting (the order within a partition is kept); {@link #flush} waits for all. */
     void sendBytes(String topic, byte[] key, byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not produce to " + topic, e);
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error != null) {
+                sendFailure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** Waits until everything sent is in Kafka. */
+    void flush() {
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("could not produce a test record", sendFailure.get());
         }
     }
 
     /** Waits until {@code group} has committed the end offset of every partition of {@code topicNames}. */
     void awaitCommittedToEnd(String group, List<String> topicNames, Duration atMost) {
+        flush();
         await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> lag(group, topicNames) == 0);
     }
 

@@ -62,6 +62,7 @@ final class StreamScenario {
             }
             sent++;
         }
+        fixture.flush();
     }
 
     private void emit(String site, Granularity granularity, String dimension, String value, Instant bucket) {

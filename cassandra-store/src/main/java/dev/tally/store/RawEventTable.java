@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The {@code raw_events} table (V001 columns and the enriched columns of V003).
@@ -52,15 +53,24 @@ public final class RawEventTable {
     }
 
     private final CqlSession session;
-    private final Stripes stripes;
+    private final Function<String, Stripes> stripesOfSite;
     private final ConsistencyLevel consistency;
     private final PreparedStatement insert;
     private final PreparedStatement latestOfStripe;
     private final PreparedStatement allOfStripe;
 
+    /** Every site with the same number of stripes. */
     public RawEventTable(CqlSession session, String keyspace, Stripes stripes, ConsistencyLevel consistency) {
+        this(session, keyspace, site -> stripes, consistency);
+    }
+
+    /**
+     * Sites with their own number of stripes ({@code sites.raw_stripes}, see {@link Stripes#perSite});
+     * the function is asked on every write and read, so it may follow a cache that is reloaded.
+     */
+    public RawEventTable(CqlSession session, String keyspace, Function<String, Stripes> stripesOfSite, ConsistencyLevel consistency) {
         this.session = session;
-        this.stripes = stripes;
+        this.stripesOfSite = stripesOfSite;
         this.consistency = consistency;
         this.insert = session.prepare("INSERT INTO " + keyspace + ".raw_events (" + COLUMNS + ") VALUES ("
                 + "?, ".repeat(COLUMN_COUNT - 1) + "?) USING TTL ?");
@@ -68,10 +78,6 @@ public final class RawEventTable {
                 + "WHERE site_id = ? AND day = ? AND stripe = ? ORDER BY event_time DESC, event_id DESC LIMIT ?");
         this.allOfStripe = session.prepare("SELECT " + COLUMNS + " FROM " + keyspace + ".raw_events "
                 + "WHERE site_id = ? AND day = ? AND stripe = ?");
-    }
-
-    public Stripes stripes() {
-        return stripes;
     }
 
     /**
@@ -85,7 +91,8 @@ public final class RawEventTable {
         }
         TrackedEvent event = enriched.getEvent();
         UUID eventId = parseEventId(event.getEventId());
-        Partition partition = new Partition(event.getSiteId(), Stripes.dayOf(event.getReceivedAt()), stripes.stripeOf(eventId));
+        Partition partition = new Partition(event.getSiteId(), Stripes.dayOf(event.getReceivedAt()),
+                stripesOfSite.apply(event.getSiteId()).stripeOf(eventId));
         // Absent values stay unset rather than null: a null would write a tombstone into every row.
         BoundStatementBuilder row = insert.boundStatementBuilder()
                 .setString(0, partition.siteId())
@@ -201,8 +208,9 @@ public final class RawEventTable {
     /** The latest {@code limit} events of a site on one UTC day, newest first, merged from every stripe. */
     public List<RawEventRow> latest(String siteId, LocalDate day, int limit) {
         List<RawEventRow> rows = new ArrayList<>();
-        for (short stripe = 0; stripe < stripes.count(); stripe++) {
-            for (Row row : session.execute(latestOfStripe.bind(siteId, day, stripe, limit).setConsistencyLevel(consistency))) {
+        int stripes = stripesOfSite.apply(siteId).count();
+        for (int stripe = 0; stripe < stripes; stripe++) {
+            for (Row row : session.execute(latestOfStripe.bind(siteId, day, (short) stripe, limit).setConsistencyLevel(consistency))) {
                 rows.add(RawEventRow.from(row));
             }
         }
@@ -213,8 +221,9 @@ public final class RawEventTable {
     /** Every event of a site on one UTC day, oldest first, merged from every stripe. */
     public List<RawEventRow> day(String siteId, LocalDate day) {
         List<RawEventRow> rows = new ArrayList<>();
-        for (short stripe = 0; stripe < stripes.count(); stripe++) {
-            for (Row row : session.execute(allOfStripe.bind(siteId, day, stripe).setConsistencyLevel(consistency))) {
+        int stripes = stripesOfSite.apply(siteId).count();
+        for (int stripe = 0; stripe < stripes; stripe++) {
+            for (Row row : session.execute(allOfStripe.bind(siteId, day, (short) stripe).setConsistencyLevel(consistency))) {
                 rows.add(RawEventRow.from(row));
             }
         }

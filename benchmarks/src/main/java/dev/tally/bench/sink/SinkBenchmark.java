@@ -16,7 +16,7 @@ import dev.tally.schemas.avro.TrackedEvent;
 import dev.tally.sink.SinkMetrics;
 import dev.tally.sink.cassandra.RawEventWriter;
 import dev.tally.sink.cassandra.RollupWriter;
-import dev.tally.sink.cassandra.SiteRetentions;
+import dev.tally.sink.cassandra.SiteSettings;
 import dev.tally.sink.pipeline.Backoff;
 import dev.tally.sink.pipeline.OffsetTracker;
 import dev.tally.sink.pipeline.RecordHandler;
@@ -166,15 +166,15 @@ public final class SinkBenchmark {
         Random random = new Random(42);
         double[] siteCdf = RollupWorkload.zipfCdf(settings.rawSites(), 1.0);
         List<RawRound> rounds = new ArrayList<>();
-        try (SiteRetentions retentions = SiteRetentions.start(new SiteTable(session, KEYSPACE, DefaultConsistencyLevel.ONE), 395,
+        try (SiteSettings siteSettings = SiteSettings.start(new SiteTable(session, KEYSPACE, DefaultConsistencyLevel.ONE), 395, 8,
                 Duration.ofHours(1))) {
             // Warm-up: JIT and Cassandra's caches, not counted.
             for (int batchRows : new int[] {1, 50}) {
-                rawRound(table, retentions, decode, events(topic, settings.rawEvents() / 5, siteCdf, random), batchRows, settings);
+                rawRound(table, siteSettings, decode, events(topic, settings.rawEvents() / 5, siteCdf, random), batchRows, settings);
             }
             for (int round = 0; round < settings.rounds(); round++) {
                 for (int batchRows : new int[] {1, 50}) {
-                    RawRound result = rawRound(table, retentions, decode, events(topic, settings.rawEvents(), siteCdf, random), batchRows, settings);
+                    RawRound result = rawRound(table, siteSettings, decode, events(topic, settings.rawEvents(), siteCdf, random), batchRows, settings);
                     LOG.info("Raw round {} {}: {} rows/s ({} requests, {} retries)", round + 1, result.variant(),
                             Math.round(result.rowsPerSecond()), result.requests(), result.retries());
                     rounds.add(result);
@@ -214,10 +214,10 @@ public final class SinkBenchmark {
         return events;
     }
 
-    private static RawRound rawRound(RawEventTable table, SiteRetentions retentions, Function<byte[], EnrichedEvent> decode,
+    private static RawRound rawRound(RawEventTable table, SiteSettings siteSettings, Function<byte[], EnrichedEvent> decode,
                                      List<byte[]> events, int batchRows, Settings settings) throws InterruptedException {
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
-        RawEventWriter writer = new RawEventWriter(decode, table, retentions, Clock.systemUTC(), batchRows, 262_144, metrics);
+        RawEventWriter writer = new RawEventWriter(decode, table, siteSettings, Clock.systemUTC(), batchRows, 262_144, metrics);
         Counting counting = new Counting();
         OffsetTracker tracker = new OffsetTracker();
         WritePipeline pipeline = new WritePipeline("bench", settings.concurrency(), settings.concurrency(),
@@ -283,8 +283,10 @@ public final class SinkBenchmark {
         RollupWorkload workload = new RollupWorkload(settings.sites(), settings.rate(), start, 7);
         AtomicLong virtualNanos = new AtomicLong();
         Rollup[] current = new Rollup[1];
-        // Records are decoded once here and handed to every writer (the bytes argument is not read).
+        // Records are made once here and handed to every writer: the bytes are a placeholder, not read
+        // (null would be a tombstone).
         Function<byte[], Rollup> handOver = bytes -> current[0];
+        byte[] placeholder = new byte[0];
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
 
         List<Integer> intervals = settings.flushIntervals();
@@ -315,10 +317,10 @@ public final class SinkBenchmark {
                     SourcePosition position = new SourcePosition("bench", 0, offset++);
                     try {
                         for (RollupWriter writer : writers) {
-                            writer.accept(null, null, position);
+                            writer.accept(null, placeholder, position);
                         }
                         if (current[0].getDimension().equals("total")) {
-                            totalOnly.accept(null, null, position);
+                            totalOnly.accept(null, placeholder, position);
                         }
                     } catch (RecordHandler.RejectedRecordException e) {
                         throw new IllegalStateException(e.getMessage());

@@ -28,18 +28,18 @@ public final class RawEventWriter implements RecordHandler {
 
     private final Function<byte[], EnrichedEvent> decoder;
     private final RawEventTable table;
-    private final SiteRetentions retentions;
+    private final SiteSettings siteSettings;
     private final Clock clock;
     private final int maxBatchRows;
     private final int maxBatchBytes;
     private final SinkMetrics metrics;
     private final List<Pending> pending = new ArrayList<>();
 
-    public RawEventWriter(Function<byte[], EnrichedEvent> decoder, RawEventTable table, SiteRetentions retentions, Clock clock,
+    public RawEventWriter(Function<byte[], EnrichedEvent> decoder, RawEventTable table, SiteSettings siteSettings, Clock clock,
                           int maxBatchRows, int maxBatchBytes, SinkMetrics metrics) {
         this.decoder = decoder;
         this.table = table;
-        this.retentions = retentions;
+        this.siteSettings = siteSettings;
         this.clock = clock;
         this.maxBatchRows = maxBatchRows;
         this.maxBatchBytes = maxBatchBytes;
@@ -57,7 +57,7 @@ public final class RawEventWriter implements RecordHandler {
         } catch (RuntimeException e) {
             throw new RejectedRecordException(reason(e));
         }
-        OptionalInt ttl = Retention.ttlSeconds(retentions.retentionDays(event.getEvent().getSiteId()),
+        OptionalInt ttl = Retention.ttlSeconds(siteSettings.retentionDays(event.getEvent().getSiteId()),
                 event.getEvent().getReceivedAt(), clock.instant());
         if (ttl.isEmpty()) {
             metrics.rawExpired();
