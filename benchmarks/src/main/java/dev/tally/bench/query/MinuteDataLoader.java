@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.datasketches.hll.HllSketch;
@@ -30,9 +32,13 @@ import org.apache.datasketches.hll.TgtHllType;
  */
 final class MinuteDataLoader {
     private static final int LG_K = 12;
-    private static final int IN_FLIGHT = 256;
-    /** Rows per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
-    private static final int BATCH_ROWS = 100;
+    private static final int IN_FLIGHT = 32;
+    /** Bytes of sketches per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
+    private static final int BATCH_BYTES = 24 * 1024;
+    private static final int ROW_OVERHEAD = 100;
+
+    private record PendingRow(BoundStatement statement, int bytes) {
+    }
 
     private final CqlSession session;
     private final PreparedStatement series;
@@ -40,8 +46,9 @@ final class MinuteDataLoader {
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
     /** Pending rows per partition, flushed as unlogged batches when the partition's period ends. */
-    private final Map<String, List<BoundStatement>> pending = new HashMap<>();
+    private final Map<String, List<PendingRow>> pending = new HashMap<>();
 
     private static final class Cell {
         long pageviews;
@@ -59,6 +66,10 @@ final class MinuteDataLoader {
 
     long written() {
         return written.get();
+    }
+
+    long retries() {
+        return retries.get();
     }
 
     void load(String siteId, Instant end, int totalDays, int pageDays, int pages, int pagesPerMinute) {
@@ -139,18 +150,20 @@ final class MinuteDataLoader {
 
     private void writeSeries(String siteId, Tier tier, Instant start, Cell cell) {
         LocalDate period = RollupLayout.periodOf(tier, start);
-        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
-        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(row);
+        byte[] sketch = cell.visitors.toCompactByteArray();
+        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(sketch));
+        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(new PendingRow(row, sketch.length + ROW_OVERHEAD));
     }
 
     private void writeBreakdown(String siteId, Tier tier, Instant start, String page, Cell cell) {
-        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews,
-                ByteBuffer.wrap(cell.visitors.toCompactByteArray()));
+        byte[] sketch = cell.visitors.toCompactByteArray();
+        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews, ByteBuffer.wrap(sketch));
         if (tier == Tier.MINUTE) {
             submit(row);
         } else {
             // Batched by shard: each batch is one partition (site, tier, page, bucket, shard).
-            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>()).add(row);
+            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>())
+                    .add(new PendingRow(row, sketch.length + page.length() + ROW_OVERHEAD));
         }
     }
 
@@ -160,9 +173,19 @@ final class MinuteDataLoader {
             if (!key.equals(keyPrefix) && !key.startsWith(keyPrefix + "|")) {
                 continue;
             }
-            List<BoundStatement> rows = pending.remove(key);
-            for (int i = 0; i < rows.size(); i += BATCH_ROWS) {
-                List<BoundStatement> chunk = rows.subList(i, Math.min(rows.size(), i + BATCH_ROWS));
+            List<PendingRow> rows = pending.remove(key);
+            List<BoundStatement> chunk = new ArrayList<>();
+            int bytes = 0;
+            for (PendingRow row : rows) {
+                if (!chunk.isEmpty() && bytes + row.bytes() > BATCH_BYTES) {
+                    submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
+                    chunk = new ArrayList<>();
+                    bytes = 0;
+                }
+                chunk.add(row.statement());
+                bytes += row.bytes();
+            }
+            if (!chunk.isEmpty()) {
                 submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
             }
         }
@@ -177,7 +200,19 @@ final class MinuteDataLoader {
             throw new IllegalStateException("loading failed", failure.get());
         }
         inFlight.acquireUninterruptibly();
-        session.executeAsync(statement.setIdempotent(true)).whenComplete((result, error) -> {
+        execute(statement.setIdempotent(true), rows, 1);
+    }
+
+    /** Writes are idempotent (absolute values), so a timed-out one is simply sent again, a few times. */
+    private void execute(Statement<?> statement, int rows, int attempt) {
+        session.executeAsync(statement).whenComplete((result, error) -> {
+            if (error != null && attempt < 30) {
+                // An overloaded node times writes out: back off a little, then send the same write again.
+                retries.incrementAndGet();
+                CompletableFuture.delayedExecutor(200L * attempt, TimeUnit.MILLISECONDS)
+                        .execute(() -> execute(statement, rows, attempt + 1));
+                return;
+            }
             if (error != null) {
                 failure.compareAndSet(null, error);
             } else {

@@ -94,7 +94,7 @@ public final class QueryBenchmark {
             long loadStart = System.nanoTime();
             loader.load(SITE, dataEnd, totalDays, pageDays, pages, pagesPerMinute);
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            System.out.printf("Loaded %,d rows in %.0f s%n", loader.written(), loadSeconds);
+            System.out.printf("Loaded %,d rows in %.0f s (%,d write retries)%n", loader.written(), loadSeconds, loader.retries());
 
             CassandraRollupStore store = new CassandraRollupStore(session, keyspace, ConsistencyLevel.ONE, 64);
             QueryService composed = new QueryService(store);

@@ -19,9 +19,12 @@ public final class Totals {
     private Double valueMax;
     private Union visitors;
     private long rows;
+    /** The last visitor estimate, until the next row: sorting a breakdown asks for it many times. */
+    private long visitorEstimate = -1;
 
     public void add(RollupRow row) {
         rows++;
+        visitorEstimate = -1;
         pageviews += row.pageviews();
         customEvents += row.customEvents();
         valueCount += row.valueCount();
@@ -56,7 +59,10 @@ public final class Totals {
      * day tier and the same day summed from minutes could differ by a visitor or two.
      */
     public long visitors() {
-        return visitors == null ? 0 : Math.round(visitors.getCompositeEstimate());
+        if (visitorEstimate < 0) {
+            visitorEstimate = visitors == null ? 0 : Math.round(visitors.getCompositeEstimate());
+        }
+        return visitorEstimate;
     }
 
     public long valueCount() {
