@@ -38,7 +38,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tally-sink-bench.XXXXXX")
 mkdir -p "$WORK/lib"
 cp -r "$ROOT/benchmarks/target/classes" "$WORK/lib/benchmarks-classes"
 CP="$WORK/lib/benchmarks-classes"
-IFS=':' read -r -a ENTRIES < "$ROOT/benchmarks/target/runtime.classpath"
+# The file has no final newline, so read reports end of file.
+IFS=":" read -r -a ENTRIES < "$ROOT/benchmarks/target/runtime.classpath" || true
 for entry in "${ENTRIES[@]}"; do
   if [[ "$entry" == "$ROOT"/* ]]; then
     copy="$WORK/lib/$(echo "${entry#"$ROOT"/}" | tr '/' '_')"

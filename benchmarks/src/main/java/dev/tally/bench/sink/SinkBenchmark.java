@@ -6,7 +6,8 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.tally.bench.report.DocSection;
 import dev.tally.deploy.cluster.LocalCluster;
-import dev.tally.deploy.cluster.LocalClusterSettings;
+import dev.tally.deploy.cluster.CassandraNode;
+import dev.tally.deploy.cluster.CassandraSettings;
 import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
 import dev.tally.schemas.avro.EnrichedEvent;
@@ -50,7 +51,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Cassandra sink's two write-path benchmarks, on a real local Cassandra node started here.
+ * The Cassandra sink's two write-path benchmarks, on a real local Cassandra node started here (no
+ * broker: the sink's writers are fed directly, as its consumer loop feeds them).
  *
  * <p><b>Raw rows/s.</b> The same kind of enriched events written into {@code raw_events} by the sink's own
  * writer ({@link RawEventWriter} and {@link WritePipeline}, exactly as {@code SinkApp} wires them: polls
@@ -131,11 +133,13 @@ public final class SinkBenchmark {
         Files.createDirectories(settings.workDir());
         SinkReport.Machine machine = SinkReport.Machine.read();
         String report;
-        try (LocalCluster cluster = LocalCluster.start(LocalClusterSettings.onFreePorts(settings.workDir().resolve("cluster")))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "benchmark-cleanup"));
+        // Only Cassandra: the writers are fed directly, so a broker would only take CPU from the node.
+        try (CassandraNode cassandra = CassandraNode.start(CassandraSettings.onFreePorts(settings.workDir().resolve("cluster")),
+                LocalCluster.DEFAULT_READY_TIMEOUT)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(cassandra::close, "benchmark-cleanup"));
             try (CqlSession session = CqlSession.builder()
-                    .addContactPoint(cluster.cassandra().cqlAddress())
-                    .withLocalDatacenter(cluster.cassandra().localDatacenter())
+                    .addContactPoint(cassandra.cqlAddress())
+                    .withLocalDatacenter(cassandra.localDatacenter())
                     .withConfigLoader(DriverConfigLoader.compose(DriverConfigLoader.programmaticBuilder()
                             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                             .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)

@@ -65,7 +65,8 @@ public final class RawEventWriter implements RecordHandler {
         }
         try {
             pending.add(new Pending(table.bind(event, ttl.getAsInt()), position));
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // An event id that is no UUID, a time no date can hold: this record can never be stored.
             throw new RejectedRecordException(reason(e));
         }
         return true;

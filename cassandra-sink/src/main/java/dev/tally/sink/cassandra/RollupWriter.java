@@ -10,6 +10,7 @@ import dev.tally.sink.pipeline.SourcePosition;
 import dev.tally.sink.pipeline.WriteUnit;
 import dev.tally.store.RollupTables;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class RollupWriter implements RecordHandler {
     /** A visitor sketch is at most about 2.6 KB (HLL_4, lgK 12): 100 rows stay well below a megabyte. */
     private static final int MAX_BATCH_BYTES = 512 * 1024;
     private static final int ROW_BYTES_BESIDES_SKETCH = 200;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /** The identity of a bucket: the five fields of its {@code RollupKey}. */
     private record BucketId(String siteId, Granularity granularity, String dimension, String dimensionValue, long bucketStart) {
@@ -82,12 +84,20 @@ public final class RollupWriter implements RecordHandler {
         if (rollup.getSiteId().isEmpty() || rollup.getDimension().isEmpty()) {
             throw new RejectedRecordException("rollup without site id or dimension");
         }
+        // Checked here, not when the buffer is written, so that one bad record is dead-lettered alone.
+        if (outsideStoredRange(rollup.getBucketStart()) || outsideStoredRange(rollup.getUpdatedAt())) {
+            throw new RejectedRecordException("bucketStart or updatedAt outside the years 1970-9999");
+        }
         if (buffer.isEmpty()) {
             firstBufferedNanos = nanoClock.getAsLong();
         }
         buffer.add(new BucketId(rollup.getSiteId(), rollup.getGranularity(), rollup.getDimension(), rollup.getDimensionValue(),
                 rollup.getBucketStart().toEpochMilli()), rollup, position);
         return true;
+    }
+
+    private static boolean outsideStoredRange(Instant time) {
+        return time.isBefore(Instant.EPOCH) || time.isAfter(LATEST);
     }
 
     @Override
