@@ -251,6 +251,9 @@ public final class SinkBenchmark {
                     throw new IllegalStateException("benchmark record rejected: " + e.getMessage());
                 }
             }
+            for (SourcePosition settled : handler.superseded()) {
+                tracker.acknowledged(settled);
+            }
             pipeline.submitAll(handler.ready(now.getAsLong()));
             pipeline.pump();
             while (pipeline.congested()) {
@@ -335,6 +338,10 @@ public final class SinkBenchmark {
                     records++;
                 }
                 for (int w = 0; w < writers.size(); w++) {
+                    List<SourcePosition> settled = writers.get(w).superseded();
+                    if (w == executed) {
+                        settled.forEach(tracker::acknowledged);
+                    }
                     List<WriteUnit> units = writers.get(w).ready(virtualNanos.get());
                     for (WriteUnit unit : units) {
                         produced.get(w)[unit.kind().equals(RollupWriter.SERIES_KIND) ? 0 : 1]++;
@@ -348,6 +355,7 @@ public final class SinkBenchmark {
                         }
                     }
                 }
+                totalOnly.superseded();
                 totalOnlyWrites[0] += totalOnly.ready(virtualNanos.get()).size();
             }
             if (second % 30 == 29) {

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The aggregator re-emits a bucket's growing absolute values, so records are coalesced: only the
  * latest record per bucket key is written, once per {@code flushInterval} (sooner if more than
- * {@code maxBufferedKeys} keys are waiting). Each written record becomes one upsert per table; upserts
+ * {@code maxBufferedKeys} keys are waiting); the records it replaced are settled without a write
+ * ({@link Coalescer}). Each written record becomes one upsert per table; upserts
  * that share a partition (the values of one breakdown shard, the buckets of one series period) go
  * out as one single-partition unlogged batch. A record counts as stored once both of its upserts are
  * acknowledged.
@@ -111,13 +112,18 @@ public final class RollupWriter implements RecordHandler {
             List<RollupTables.Upsert> upserts = tables.bind(entry.latest());
             int bytes = ROW_BYTES_BESIDES_SKETCH + entry.latest().getVisitorsSketch().remaining()
                     + entry.latest().getDimensionValue().length();
-            series.add(new Upserted(upserts.get(0), entry.covers(), bytes));
-            breakdown.add(new Upserted(upserts.get(1), entry.covers(), bytes));
+            series.add(new Upserted(upserts.get(0), List.of(entry.position()), bytes));
+            breakdown.add(new Upserted(upserts.get(1), List.of(entry.position()), bytes));
         }
         List<WriteUnit> units = new ArrayList<>();
         addUnits(units, SERIES_KIND, series);
         addUnits(units, BREAKDOWN_KIND, breakdown);
         return units;
+    }
+
+    @Override
+    public List<SourcePosition> superseded() {
+        return buffer.superseded();
     }
 
     private void addUnits(List<WriteUnit> units, String kind, List<Upserted> upserts) {
