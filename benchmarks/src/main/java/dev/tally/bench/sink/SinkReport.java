@@ -40,8 +40,9 @@ final class SinkReport {
 
         out.append("#### Raw rows/s into `raw_events`\n\n");
         out.append(String.format(Locale.ROOT, "%,d events per round over %d sites (Zipf, s = 1), polls of %d, at most %d requests in flight; "
+                + "the sink holds rows until %,d are pending (`sink.raw.flush-records`); "
                 + "%d round(s) of each, alternating, after one warm-up round of each.%n%n", settings.rawEvents(), settings.rawSites(),
-                settings.poll(), settings.concurrency(), settings.rounds()));
+                settings.poll(), settings.concurrency(), settings.rawFlushRecords(), settings.rounds()));
         out.append("| round | single-row inserts (rows/s) | sink batches (rows/s) | ratio | batches: requests | rows per request | retries |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Double> singles = new ArrayList<>();
