@@ -38,7 +38,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tally-sink-bench.XXXXXX")
 mkdir -p "$WORK/lib"
 cp -r "$ROOT/benchmarks/target/classes" "$WORK/lib/benchmarks-classes"
 CP="$WORK/lib/benchmarks-classes"
-IFS=':' read -r -a ENTRIES < "$ROOT/benchmarks/target/runtime.classpath"
+# The file has no final newline, so read reports end of file.
+IFS=":" read -r -a ENTRIES < "$ROOT/benchmarks/target/runtime.classpath" || true
 for entry in "${ENTRIES[@]}"; do
   if [[ "$entry" == "$ROOT"/* ]]; then
     copy="$WORK/lib/$(echo "${entry#"$ROOT"/}" | tr '/' '_')"
@@ -116,7 +117,7 @@ trap 'exit 143' TERM
 DOC_ARGS=()
 [ "$DOC" -eq 1 ] && DOC_ARGS=(--doc "$ROOT/docs/benchmarks.md")
 
-java -Xmx1g -cp "$CP" dev.tally.bench.sink.SinkBenchmark \
+java -Xmx2g -cp "$CP" dev.tally.bench.sink.SinkBenchmark \
   --work-dir "$WORK" --command "$COMMAND" --quiet-note "$QUIET_NOTE" "${DOC_ARGS[@]}" "${ARGS[@]}" &
 BENCH_PID=$!
 

@@ -106,7 +106,8 @@ public final class SinkApp implements RunningService {
         var enrichedDecoder = topics.enrichedEvents().valueSerde().deserializer();
         String enrichedTopic = topics.enrichedEvents().name();
         RecordHandler rawHandler = new RawEventWriter(bytes -> enrichedDecoder.deserialize(enrichedTopic, bytes), rawTable, siteSettings,
-                Clock.systemUTC(), config.rawMaxBatchRows(), config.rawMaxBatchBytes(), metrics);
+                Clock.systemUTC(), config.rawMaxBatchRows(), config.rawMaxBatchBytes(), config.rawFlushRecords(), config.rawLinger(),
+                System::nanoTime, metrics);
 
         Map<String, Granularity> granularityOfTopic = new HashMap<>();
         for (Granularity granularity : Granularity.values()) {

@@ -55,12 +55,12 @@ class CassandraOutageIT {
         cluster.cassandra().stop();
         try {
             scenario.send(120);
-            long rawLag = 120;
-            long rollupLag = 120L * 6;
             // For the whole outage: the sink stays up, and commits nothing past what Cassandra acknowledged.
+            // Every raw event needs its own write; of the rollup records, those replaced by a later record
+            // of the same bucket need none and may be committed, but the latest ones may not.
             await().during(OUTAGE).atMost(OUTAGE.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> fixture.lag(group + ".raw-events", List.of(fixture.topics.enrichedEvents().name())) == rawLag
-                            && fixture.lag(group + ".rollups", fixture.rollupTopics()) == rollupLag
+                    .until(() -> fixture.lag(group + ".raw-events", List.of(fixture.topics.enrichedEvents().name())) == 120
+                            && fixture.lag(group + ".rollups", fixture.rollupTopics()) > 0
                             && get(sink, "/healthz").statusCode() == 200);
         } finally {
             cluster.cassandra().restart(LocalCluster.DEFAULT_READY_TIMEOUT);

@@ -6,7 +6,8 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.tally.bench.report.DocSection;
 import dev.tally.deploy.cluster.LocalCluster;
-import dev.tally.deploy.cluster.LocalClusterSettings;
+import dev.tally.deploy.cluster.CassandraNode;
+import dev.tally.deploy.cluster.CassandraSettings;
 import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
 import dev.tally.schemas.avro.EnrichedEvent;
@@ -50,13 +51,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Cassandra sink's two write-path benchmarks, on a real local Cassandra node started here.
+ * The Cassandra sink's two write-path benchmarks, on a real local Cassandra node started here (no
+ * broker: the sink's writers are fed directly, as its consumer loop feeds them).
  *
  * <p><b>Raw rows/s.</b> The same kind of enriched events written into {@code raw_events} by the sink's own
  * writer ({@link RawEventWriter} and {@link WritePipeline}, exactly as {@code SinkApp} wires them: polls
  * of {@code --poll} records grouped into single-partition unlogged batches) against single-row prepared
  * async inserts of the same rows (the same writer with batches of one row), both with at most
- * {@code --concurrency} requests in flight. Rounds alternate, each with fresh event ids; medians are reported.
+ * {@code --concurrency} requests in flight; the sink holds rows back until {@code --raw-flush-records}
+ * are pending (its {@code sink.raw.flush-records}), the baseline writes each row as soon as it is polled. Rounds alternate, each with fresh event ids; medians are reported.
  *
  * <p><b>Rollup writes per 1,000 events.</b> {@link RollupWorkload} simulates what the aggregator emits at
  * {@code --rate} events/s over {@code --sites} sites for {@code --rollup-seconds} seconds of virtual time.
@@ -66,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * others are counted as produced (the same code decides them).
  *
  * <p>Options: {@code --work-dir DIR --doc FILE --command TEXT --quiet-note TEXT --raw-events 100000
- * --raw-sites 100 --rounds 3 --concurrency 32 --poll 1000 --sites 1000 --rate 10000 --rollup-seconds 180
+ * --raw-sites 100 --rounds 3 --concurrency 32 --poll 1000 --raw-flush-records 5000 --sites 1000 --rate 10000 --rollup-seconds 180
  * --flush-intervals 0,5,60 --execute-flush 5}.
  */
 public final class SinkBenchmark {
@@ -79,7 +82,8 @@ public final class SinkBenchmark {
     }
 
     record Settings(Path workDir, Path doc, String command, String quietNote, int rawEvents, int rawSites, int rounds,
-                    int concurrency, int poll, int sites, int rate, int rollupSeconds, List<Integer> flushIntervals, int executeFlush) {
+                    int concurrency, int poll, int rawFlushRecords, int sites, int rate, int rollupSeconds, List<Integer> flushIntervals,
+                    int executeFlush) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -90,7 +94,7 @@ public final class SinkBenchmark {
                 options.put(args[i].substring(2), args[i + 1]);
             }
             List<String> known = List.of("work-dir", "doc", "command", "quiet-note", "raw-events", "raw-sites", "rounds", "concurrency",
-                    "poll", "sites", "rate", "rollup-seconds", "flush-intervals", "execute-flush");
+                    "poll", "raw-flush-records", "sites", "rate", "rollup-seconds", "flush-intervals", "execute-flush");
             for (String key : options.keySet()) {
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key);
@@ -105,6 +109,7 @@ public final class SinkBenchmark {
                     Integer.parseInt(options.getOrDefault("rounds", "3")),
                     Integer.parseInt(options.getOrDefault("concurrency", "32")),
                     Integer.parseInt(options.getOrDefault("poll", "1000")),
+                    Integer.parseInt(options.getOrDefault("raw-flush-records", "5000")),
                     Integer.parseInt(options.getOrDefault("sites", "1000")),
                     Integer.parseInt(options.getOrDefault("rate", "10000")),
                     Integer.parseInt(options.getOrDefault("rollup-seconds", "180")),
@@ -131,11 +136,13 @@ public final class SinkBenchmark {
         Files.createDirectories(settings.workDir());
         SinkReport.Machine machine = SinkReport.Machine.read();
         String report;
-        try (LocalCluster cluster = LocalCluster.start(LocalClusterSettings.onFreePorts(settings.workDir().resolve("cluster")))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "benchmark-cleanup"));
+        // Only Cassandra: the writers are fed directly, so a broker would only take CPU from the node.
+        try (CassandraNode cassandra = CassandraNode.start(CassandraSettings.onFreePorts(settings.workDir().resolve("cluster")),
+                LocalCluster.DEFAULT_READY_TIMEOUT)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(cassandra::close, "benchmark-cleanup"));
             try (CqlSession session = CqlSession.builder()
-                    .addContactPoint(cluster.cassandra().cqlAddress())
-                    .withLocalDatacenter(cluster.cassandra().localDatacenter())
+                    .addContactPoint(cassandra.cqlAddress())
+                    .withLocalDatacenter(cassandra.localDatacenter())
                     .withConfigLoader(DriverConfigLoader.compose(DriverConfigLoader.programmaticBuilder()
                             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                             .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
@@ -217,13 +224,19 @@ public final class SinkBenchmark {
     private static RawRound rawRound(RawEventTable table, SiteSettings siteSettings, Function<byte[], EnrichedEvent> decode,
                                      List<byte[]> events, int batchRows, Settings settings) throws InterruptedException {
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
-        RawEventWriter writer = new RawEventWriter(decode, table, siteSettings, Clock.systemUTC(), batchRows, 262_144, metrics);
+        // As SinkApp with the default settings; the baseline writes every row alone, as soon as it is polled.
+        RawEventWriter writer = batchRows == 1
+                ? new RawEventWriter(decode, table, siteSettings, Clock.systemUTC(), 1, 262_144, 1, Duration.ZERO, System::nanoTime, metrics)
+                : new RawEventWriter(decode, table, siteSettings, Clock.systemUTC(), batchRows, 262_144, settings.rawFlushRecords(),
+                        Duration.ofMillis(100), System::nanoTime, metrics);
         Counting counting = new Counting();
         OffsetTracker tracker = new OffsetTracker();
         WritePipeline pipeline = new WritePipeline("bench", settings.concurrency(), settings.concurrency(),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), tracker, counting, System::nanoTime);
         long started = System.nanoTime();
         feed(writer, pipeline, tracker, events, settings.poll(), System::nanoTime);
+        // What is still held back goes out once its linger passed.
+        pipeline.submitAll(writer.ready(System.nanoTime() + Duration.ofHours(1).toNanos()));
         if (!pipeline.awaitIdle(Duration.ofMinutes(10))) {
             throw new IllegalStateException("raw writes did not finish in 10 minutes");
         }
@@ -246,6 +259,9 @@ public final class SinkBenchmark {
                 } catch (RecordHandler.RejectedRecordException e) {
                     throw new IllegalStateException("benchmark record rejected: " + e.getMessage());
                 }
+            }
+            for (SourcePosition settled : handler.superseded()) {
+                tracker.acknowledged(settled);
             }
             pipeline.submitAll(handler.ready(now.getAsLong()));
             pipeline.pump();
@@ -331,6 +347,10 @@ public final class SinkBenchmark {
                     records++;
                 }
                 for (int w = 0; w < writers.size(); w++) {
+                    List<SourcePosition> settled = writers.get(w).superseded();
+                    if (w == executed) {
+                        settled.forEach(tracker::acknowledged);
+                    }
                     List<WriteUnit> units = writers.get(w).ready(virtualNanos.get());
                     for (WriteUnit unit : units) {
                         produced.get(w)[unit.kind().equals(RollupWriter.SERIES_KIND) ? 0 : 1]++;
@@ -344,6 +364,7 @@ public final class SinkBenchmark {
                         }
                     }
                 }
+                totalOnly.superseded();
                 totalOnlyWrites[0] += totalOnly.ready(virtualNanos.get()).size();
             }
             if (second % 30 == 29) {

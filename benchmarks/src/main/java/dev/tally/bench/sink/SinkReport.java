@@ -22,7 +22,7 @@ final class SinkReport {
     record Machine(int cores, String cpu, String memory, String jdk, String loadAtStart, String busiestAtStart, Instant started) {
         static Machine read() {
             return new Machine(Runtime.getRuntime().availableProcessors(), field("/proc/cpuinfo", "model name"),
-                    field("/proc/meminfo", "MemTotal"), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                    totalMemory(), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                     firstLine("/proc/loadavg"), busiestProcesses(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
         }
     }
@@ -40,8 +40,9 @@ final class SinkReport {
 
         out.append("#### Raw rows/s into `raw_events`\n\n");
         out.append(String.format(Locale.ROOT, "%,d events per round over %d sites (Zipf, s = 1), polls of %d, at most %d requests in flight; "
-                + "%d rounds of each, alternating, after one warm-up round of each.%n%n", settings.rawEvents(), settings.rawSites(),
-                settings.poll(), settings.concurrency(), settings.rounds()));
+                + "the sink holds rows until %,d are pending (`sink.raw.flush-records`); "
+                + "%d round(s) of each, alternating, after one warm-up round of each.%n%n", settings.rawEvents(), settings.rawSites(),
+                settings.poll(), settings.concurrency(), settings.rawFlushRecords(), settings.rounds()));
         out.append("| round | single-row inserts (rows/s) | sink batches (rows/s) | ratio | batches: requests | rows per request | retries |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Double> singles = new ArrayList<>();
@@ -95,6 +96,11 @@ final class SinkReport {
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    private static String totalMemory() {
+        String total = field("/proc/meminfo", "MemTotal").replaceAll("\\D", "");
+        return total.isEmpty() ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(total) / 1024.0 / 1024.0);
+    }
+
     private static String field(String file, String name) {
         try {
             for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
@@ -121,7 +127,8 @@ final class SinkReport {
     static String busiestProcesses() {
         try {
             Process ps = new ProcessBuilder("ps", "-eo", "pcpu,args", "--sort=-pcpu", "--no-headers").redirectErrorStream(true).start();
-            List<String> lines = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().limit(5).toList();
+            List<String> lines = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.trim().matches("[0-9.]+ ps .*")).limit(5).toList();
             ps.waitFor();
             List<String> shown = new ArrayList<>();
             for (String line : lines) {

@@ -9,16 +9,21 @@ import dev.tally.sink.pipeline.SourcePosition;
 import dev.tally.sink.pipeline.WriteUnit;
 import dev.tally.store.RawEventTable;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * Enriched events in, {@code raw_events} writes out: each record of a poll is bound to its insert
- * (TTL = what is left of its site's retention), and the inserts of the poll are grouped by partition
- * (site, day, stripe) into single-partition unlogged batches of at most {@code maxBatchRows} rows.
- * Records that cannot be decoded, or whose event id is not a UUID, are rejected for the dead-letter topic.
+ * Enriched events in, {@code raw_events} writes out: each record is bound to its insert (TTL = what is
+ * left of its site's retention, partition = site, day and the site's stripe), and the inserts waiting
+ * are grouped by partition into single-partition unlogged batches of at most {@code maxBatchRows} rows.
+ * Inserts wait until {@code flushRecords} are pending or the oldest has waited {@code linger}: with
+ * many sites and eight stripes each, one poll alone holds few rows per partition, and fuller batches
+ * are what make batching pay. Records that cannot be decoded, or whose event id is not a UUID, are
+ * rejected for the dead-letter topic.
  */
 public final class RawEventWriter implements RecordHandler {
     public static final String KIND = "raw_events";
@@ -32,17 +37,25 @@ public final class RawEventWriter implements RecordHandler {
     private final Clock clock;
     private final int maxBatchRows;
     private final int maxBatchBytes;
+    private final int flushRecords;
+    private final long lingerNanos;
+    private final LongSupplier nanoClock;
     private final SinkMetrics metrics;
     private final List<Pending> pending = new ArrayList<>();
+    private long firstPendingNanos;
 
     public RawEventWriter(Function<byte[], EnrichedEvent> decoder, RawEventTable table, SiteSettings siteSettings, Clock clock,
-                          int maxBatchRows, int maxBatchBytes, SinkMetrics metrics) {
+                          int maxBatchRows, int maxBatchBytes, int flushRecords, Duration linger, LongSupplier nanoClock,
+                          SinkMetrics metrics) {
         this.decoder = decoder;
         this.table = table;
         this.siteSettings = siteSettings;
         this.clock = clock;
         this.maxBatchRows = maxBatchRows;
         this.maxBatchBytes = maxBatchBytes;
+        this.flushRecords = flushRecords;
+        this.lingerNanos = linger.toNanos();
+        this.nanoClock = nanoClock;
         this.metrics = metrics;
     }
 
@@ -64,8 +77,13 @@ public final class RawEventWriter implements RecordHandler {
             return false;
         }
         try {
-            pending.add(new Pending(table.bind(event, ttl.getAsInt()), position));
-        } catch (IllegalArgumentException e) {
+            RawEventTable.Insert insert = table.bind(event, ttl.getAsInt());
+            if (pending.isEmpty()) {
+                firstPendingNanos = nanoClock.getAsLong();
+            }
+            pending.add(new Pending(insert, position));
+        } catch (RuntimeException e) {
+            // An event id that is no UUID, a time no date can hold: this record can never be stored.
             throw new RejectedRecordException(reason(e));
         }
         return true;
@@ -73,7 +91,7 @@ public final class RawEventWriter implements RecordHandler {
 
     @Override
     public List<WriteUnit> ready(long nowNanos) {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() || (pending.size() < flushRecords && nowNanos - firstPendingNanos < lingerNanos)) {
             return List.of();
         }
         List<List<Pending>> batches = PartitionBatches.group(pending, p -> p.insert().partition(),

@@ -10,6 +10,7 @@ import dev.tally.sink.pipeline.SourcePosition;
 import dev.tally.sink.pipeline.WriteUnit;
 import dev.tally.store.RollupTables;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The aggregator re-emits a bucket's growing absolute values, so records are coalesced: only the
  * latest record per bucket key is written, once per {@code flushInterval} (sooner if more than
- * {@code maxBufferedKeys} keys are waiting). Each written record becomes one upsert per table; upserts
+ * {@code maxBufferedKeys} keys are waiting); the records it replaced are settled without a write
+ * ({@link Coalescer}). Each written record becomes one upsert per table; upserts
  * that share a partition (the values of one breakdown shard, the buckets of one series period) go
  * out as one single-partition unlogged batch. A record counts as stored once both of its upserts are
  * acknowledged.
@@ -33,6 +35,7 @@ public final class RollupWriter implements RecordHandler {
     /** A visitor sketch is at most about 2.6 KB (HLL_4, lgK 12): 100 rows stay well below a megabyte. */
     private static final int MAX_BATCH_BYTES = 512 * 1024;
     private static final int ROW_BYTES_BESIDES_SKETCH = 200;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /** The identity of a bucket: the five fields of its {@code RollupKey}. */
     private record BucketId(String siteId, Granularity granularity, String dimension, String dimensionValue, long bucketStart) {
@@ -82,12 +85,20 @@ public final class RollupWriter implements RecordHandler {
         if (rollup.getSiteId().isEmpty() || rollup.getDimension().isEmpty()) {
             throw new RejectedRecordException("rollup without site id or dimension");
         }
+        // Checked here, not when the buffer is written, so that one bad record is dead-lettered alone.
+        if (outsideStoredRange(rollup.getBucketStart()) || outsideStoredRange(rollup.getUpdatedAt())) {
+            throw new RejectedRecordException("bucketStart or updatedAt outside the years 1970-9999");
+        }
         if (buffer.isEmpty()) {
             firstBufferedNanos = nanoClock.getAsLong();
         }
         buffer.add(new BucketId(rollup.getSiteId(), rollup.getGranularity(), rollup.getDimension(), rollup.getDimensionValue(),
                 rollup.getBucketStart().toEpochMilli()), rollup, position);
         return true;
+    }
+
+    private static boolean outsideStoredRange(Instant time) {
+        return time.isBefore(Instant.EPOCH) || time.isAfter(LATEST);
     }
 
     @Override
@@ -101,13 +112,18 @@ public final class RollupWriter implements RecordHandler {
             List<RollupTables.Upsert> upserts = tables.bind(entry.latest());
             int bytes = ROW_BYTES_BESIDES_SKETCH + entry.latest().getVisitorsSketch().remaining()
                     + entry.latest().getDimensionValue().length();
-            series.add(new Upserted(upserts.get(0), entry.covers(), bytes));
-            breakdown.add(new Upserted(upserts.get(1), entry.covers(), bytes));
+            series.add(new Upserted(upserts.get(0), List.of(entry.position()), bytes));
+            breakdown.add(new Upserted(upserts.get(1), List.of(entry.position()), bytes));
         }
         List<WriteUnit> units = new ArrayList<>();
         addUnits(units, SERIES_KIND, series);
         addUnits(units, BREAKDOWN_KIND, breakdown);
         return units;
+    }
+
+    @Override
+    public List<SourcePosition> superseded() {
+        return buffer.superseded();
     }
 
     private void addUnits(List<WriteUnit> units, String kind, List<Upserted> upserts) {

@@ -23,6 +23,8 @@ public record SinkConfig(
         Duration retryMaxBackoff,
         int rawMaxBatchRows,
         int rawMaxBatchBytes,
+        int rawFlushRecords,
+        Duration rawLinger,
         int rawDefaultRetentionDays,
         Duration sitesRefreshInterval,
         Duration rollupFlushInterval,
@@ -46,6 +48,8 @@ public record SinkConfig(
                 config.duration("sink.retry.max-backoff"),
                 config.intInRange("sink.raw.max-batch-rows", 1, 1000),
                 config.intInRange("sink.raw.max-batch-bytes", 1024, 4 * 1024 * 1024),
+                config.intInRange("sink.raw.flush-records", 1, 100_000),
+                config.duration("sink.raw.linger"),
                 config.intInRange("sink.raw.default-retention-days", 1, 36_500),
                 config.duration("sink.sites.refresh-interval"),
                 config.duration("sink.rollups.flush-interval"),
@@ -59,6 +63,9 @@ public record SinkConfig(
         positive(sink.sitesRefreshInterval, "sink.sites.refresh-interval");
         if (sink.retryMaxBackoff.compareTo(sink.retryInitialBackoff) < 0) {
             throw new ConfigException("Configuration key 'sink.retry.max-backoff' must not be shorter than 'sink.retry.initial-backoff'");
+        }
+        if (sink.rawLinger.isNegative()) {
+            throw new ConfigException("Configuration key 'sink.raw.linger' must not be negative");
         }
         if (sink.rollupFlushInterval.isNegative()) {
             throw new ConfigException("Configuration key 'sink.rollups.flush-interval' must not be negative");

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -113,6 +114,9 @@ public final class SinkConsumer implements Runnable {
                 pipeline.submitAll(List.of(deadLetters.unit(record, e.getMessage(), position)));
             }
         }
+        for (SourcePosition settled : handler.superseded()) {
+            tracker.acknowledged(settled);
+        }
         pipeline.submitAll(handler.ready(System.nanoTime()));
         pipeline.pump();
         if (System.nanoTime() - lastCommitNanos >= commitIntervalNanos) {
@@ -164,7 +168,7 @@ public final class SinkConsumer implements Runnable {
             LOG.warn("{}: final commit failed ({}); uncommitted records are replayed at the next start", name, e.toString());
         }
         try {
-            consumer.close(CLOSE_WAIT);
+            consumer.close(CloseOptions.timeout(CLOSE_WAIT));
         } catch (RuntimeException e) {
             LOG.debug("{}: closing the consumer failed: {}", name, e.toString());
         }

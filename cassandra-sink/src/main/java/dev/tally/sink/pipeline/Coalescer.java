@@ -6,31 +6,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the latest value per key and the positions of every record it replaced. The rollup topics
- * re-emit a bucket's absolute values as they grow, so of several records of one key only the last
- * needs writing; once it is stored, so are the records it replaced (their values are older states of
- * the same cells).
+ * Keeps the latest value per key. The rollup topics re-emit a bucket's absolute values as they grow,
+ * so of several records of one key only the last needs writing. A record replaced here needs no write
+ * of its own and is {@linkplain #superseded() settled} at once: the record that replaced it is still
+ * unacknowledged, so no offset can be committed past it until it is stored, and a replay after a crash
+ * reads it again, with its newer state of the same cells. Memory so holds one position per key,
+ * however many records a flush interval coalesces.
  */
 public final class Coalescer<K, V> {
 
-    /** The latest value of a key and every source record it stands for. */
-    public record Entry<V>(V latest, List<SourcePosition> covers) {
+    /** The latest value of a key and the record it came from. */
+    public record Entry<V>(V latest, SourcePosition position) {
     }
 
-    private static final class Slot<V> {
-        V latest;
-        final List<SourcePosition> covers = new ArrayList<>(2);
-    }
-
-    private final Map<K, Slot<V>> slots = new LinkedHashMap<>();
+    private final Map<K, Entry<V>> slots = new LinkedHashMap<>();
+    private final List<SourcePosition> superseded = new ArrayList<>();
     private long records;
 
     /** Adds a record; a record added later replaces an earlier one of the same key. */
     public void add(K key, V value, SourcePosition position) {
-        Slot<V> slot = slots.computeIfAbsent(key, k -> new Slot<>());
-        slot.latest = value;
-        slot.covers.add(position);
+        Entry<V> replaced = slots.put(key, new Entry<>(value, position));
+        if (replaced != null) {
+            superseded.add(replaced.position());
+        }
         records++;
+    }
+
+    /** Records replaced since the last call: they need no write. Returns them and forgets them. */
+    public List<SourcePosition> superseded() {
+        if (superseded.isEmpty()) {
+            return List.of();
+        }
+        List<SourcePosition> settled = List.copyOf(superseded);
+        superseded.clear();
+        return settled;
     }
 
     /** Distinct keys held. */
@@ -47,12 +56,9 @@ public final class Coalescer<K, V> {
         return slots.isEmpty();
     }
 
-    /** Everything held, oldest key first, leaving the coalescer empty. */
+    /** Everything held, first-added key first, leaving the coalescer empty. */
     public List<Entry<V>> drain() {
-        List<Entry<V>> entries = new ArrayList<>(slots.size());
-        for (Slot<V> slot : slots.values()) {
-            entries.add(new Entry<>(slot.latest, List.copyOf(slot.covers)));
-        }
+        List<Entry<V>> entries = new ArrayList<>(slots.values());
         slots.clear();
         records = 0;
         return entries;

@@ -18,6 +18,14 @@ public interface RecordHandler {
     /** Writes to start now; a handler that coalesces may keep records back until its flush is due. */
     List<WriteUnit> ready(long nowNanos);
 
+    /**
+     * Records accepted earlier that need no write any more (a later record of the same key replaced
+     * them before they were written); the caller acknowledges them. Returns each once.
+     */
+    default List<SourcePosition> superseded() {
+        return List.of();
+    }
+
     /** A record that cannot be stored, with the short reason that goes into the dead-letter header. */
     final class RejectedRecordException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class CoalescerTest {
     @Test
-    void keeps_the_latest_value_per_key_and_every_position_it_stands_for() {
+    void keeps_the_latest_value_per_key_and_settles_the_records_it_replaced() {
         Coalescer<String, Integer> coalescer = new Coalescer<>();
         coalescer.add("a", 1, new SourcePosition("t", 0, 0));
         coalescer.add("b", 10, new SourcePosition("t", 1, 0));
@@ -16,12 +16,30 @@ class CoalescerTest {
 
         assertThat(coalescer.size()).isEqualTo(2);
         assertThat(coalescer.records()).isEqualTo(4);
+        assertThat(coalescer.superseded()).containsExactly(new SourcePosition("t", 0, 0), new SourcePosition("t", 0, 1));
+        assertThat(coalescer.superseded()).as("each settled once").isEmpty();
         List<Coalescer.Entry<Integer>> entries = coalescer.drain();
 
-        assertThat(entries).containsExactly(
-                new Coalescer.Entry<>(3, List.of(new SourcePosition("t", 0, 0), new SourcePosition("t", 0, 1), new SourcePosition("t", 0, 2))),
-                new Coalescer.Entry<>(10, List.of(new SourcePosition("t", 1, 0))));
+        assertThat(entries).containsExactly(new Coalescer.Entry<>(3, new SourcePosition("t", 0, 2)),
+                new Coalescer.Entry<>(10, new SourcePosition("t", 1, 0)));
         assertThat(coalescer.isEmpty()).isTrue();
         assertThat(coalescer.records()).isZero();
+    }
+
+    @Test
+    void a_settled_record_cannot_be_committed_past_while_the_record_that_replaced_it_is_unwritten() {
+        OffsetTracker tracker = new OffsetTracker();
+        Coalescer<String, Integer> coalescer = new Coalescer<>();
+        for (long offset = 0; offset < 3; offset++) {
+            SourcePosition position = new SourcePosition("t", 0, offset);
+            tracker.received(position);
+            coalescer.add("a", (int) offset, position);
+        }
+
+        coalescer.superseded().forEach(tracker::acknowledged);
+
+        assertThat(tracker.committable()).containsValue(2L);
+        tracker.acknowledged(coalescer.drain().get(0).position());
+        assertThat(tracker.committable()).containsValue(3L);
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.deploy.cluster;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +72,13 @@ final class Clients {
         return records;
     }
 
+    /**
+     * A session whose requests may take 30 s: schema changes on a node that has just started, on two
+     * cores shared with other builds, have taken longer than the driver's default 2 s.
+     */
     static CqlSession session(CassandraNode cassandra) {
-        return cassandra.sessionBuilder().withConfigLoader(TestCluster.testDriverConfig().build()).build();
+        return cassandra.sessionBuilder().withConfigLoader(TestCluster.testDriverConfig()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30)).build()).build();
     }
 
     static void createKeyspace(CqlSession session, String keyspace) {
