@@ -35,6 +35,9 @@ public final class RollupMerger {
     }
 
     public void accept(SitePartial partial) {
+        if (partial.isHeartbeat()) {
+            return;
+        }
         if (store.closedAt() != Long.MIN_VALUE
                 && Buckets.isClosed(Granularity.MINUTE, partial.minuteStart(), graceMs, store.closedAt())) {
             late.lateEvents(partial.state().events());

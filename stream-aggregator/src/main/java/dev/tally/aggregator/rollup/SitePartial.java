@@ -7,6 +7,18 @@ package dev.tally.aggregator.rollup;
  */
 public record SitePartial(String siteId, long minuteStart, BucketState state) {
 
+    /**
+     * A partial without events, sent to every merge partition at each drain: it carries the sender's
+     * time, so buckets close on merge partitions whose sites are quiet too.
+     */
+    public static SitePartial heartbeat() {
+        return new SitePartial("", 0, new BucketState());
+    }
+
+    public boolean isHeartbeat() {
+        return siteId.isEmpty();
+    }
+
     public byte[] toBytes() {
         return Codec.encode(out -> {
             Codec.writeString(out, siteId);

@@ -120,6 +120,7 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
         for (SitePartial partial : buffer.drain()) {
             context.forward(new Record<>(partial.siteId(), partial, previousDrainStreamTime));
         }
+        context.forward(new Record<>("", SitePartial.heartbeat(), previousDrainStreamTime));
         drainedThrough = nextSeq - 1;
         previousDrainStreamTime = Math.max(previousDrainStreamTime, context.currentStreamTimeMs());
         writeAhead.put(DRAINED_THROUGH_KEY,

@@ -83,7 +83,8 @@ public final class RollupTopology {
         enriched.process(() -> new PreAggregateProcessor(WRITE_AHEAD_STORE, settings.grace(), settings.publishInterval(),
                                 settings.bufferEvents(), counters),
                         Named.as("pre-aggregate"), WRITE_AHEAD_STORE)
-                .repartition(Repartitioned.with(Serdes.String(), partialSerde()).withName("site-partials"))
+                .repartition(Repartitioned.with(Serdes.String(), partialSerde()).withName("site-partials")
+                        .withStreamPartitioner(new HeartbeatsToEveryPartition()))
                 .process(() -> new MergeProcessor(BUCKET_STORE, CHANGED_STORE, settings.grace(), settings.publishInterval(),
                                 clock, counters),
                         Named.as("merge"), BUCKET_STORE, CHANGED_STORE)
