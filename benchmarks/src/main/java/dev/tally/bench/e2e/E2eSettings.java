@@ -93,6 +93,16 @@ record E2eSettings(List<Double> rates, Duration step, Duration warmup, double fr
                 options.getOrDefault("quiet-note", "not checked"));
     }
 
+    E2eSettings {
+        if (probeTimeout.compareTo(Duration.ofMinutes(55)) > 0) {
+            // The probe window must stay shorter than an hour to be answered by the minute tier.
+            throw new IllegalArgumentException("--probe-timeout must be at most 3300 s, was " + probeTimeout.toSeconds());
+        }
+        if (sites < 1 || partitions < 1 || maxLagSeconds <= 0) {
+            throw new IllegalArgumentException("--sites and --partitions must be at least 1, --max-lag above 0");
+        }
+    }
+
     private static Duration seconds(String text) {
         long value = Long.parseLong(text.trim());
         if (value <= 0) {

@@ -146,7 +146,7 @@ public final class EndToEndBenchmark {
         int connections = settings.connections() > 0 ? settings.connections() : TrafficConfig.defaultConnections(settings.highestRate());
         TrafficConfig trafficConfig = TrafficConfig.of(mix, firstRate, null).withConnections(connections).withProgressEvery(Duration.ofSeconds(30));
         TrafficGenerator generator = new TrafficGenerator(trafficConfig, URI.create(stack.url(GATEWAY)), siteKeys);
-        generator.awaitSitesReady(Duration.ofSeconds(60));
+        generator.awaitSitesReady(Duration.ofMinutes(5));
         Instant runStart = Instant.now();
         StageCounters atStart = stages.read();
         CompletableFuture<TrafficReport> traffic = new CompletableFuture<>();
