@@ -79,6 +79,8 @@ public final class EndToEndBenchmark {
     static final String PROBE_HOST = "www.probe.e2e.example";
     static final String GENERATOR_THREAD = "e2e-traffic";
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
+    /** LocalCluster's default of 2 minutes is too short for Cassandra on a busy 2-core machine. */
+    private static final Duration CLUSTER_READY_TIMEOUT = Duration.ofMinutes(10);
 
     private EndToEndBenchmark() {}
 
@@ -107,7 +109,8 @@ public final class EndToEndBenchmark {
         LOG.info("Machine: {}", machine);
         var clusterDir = settings.workDir().resolve("cluster");
         LocalCluster cluster = cleanup.add(LocalCluster.start(new LocalClusterSettings(clusterDir,
-                KafkaSettings.onFreePorts(clusterDir.resolve("kafka")), CassandraSettings.onFreePorts(clusterDir.resolve("cassandra")))));
+                KafkaSettings.onFreePorts(clusterDir.resolve("kafka")), CassandraSettings.onFreePorts(clusterDir.resolve("cassandra"))),
+                CLUSTER_READY_TIMEOUT));
         String bootstrap = cluster.kafka().bootstrapServers();
         InetSocketAddress cql = cluster.cassandra().cqlAddress();
         String contactPoint = cql.getHostString() + ":" + cql.getPort();
