@@ -9,9 +9,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,8 +49,10 @@ final class FreshnessProbe implements AutoCloseable {
     private final Map<Integer, Probe> outstanding = new ConcurrentSkipListMap<>();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final Set<LocalDate> days = ConcurrentHashMap.newKeySet();
     private volatile Freshness collector;
     private volatile boolean stopping;
+    private volatile boolean sending = true;
     private Thread sender;
     private Thread poller;
 
@@ -101,6 +106,14 @@ final class FreshnessProbe implements AutoCloseable {
         return acknowledged.get();
     }
 
+    /**
+     * Visitors the probe site must show: its one browser is a new visitor on each UTC day (cookieless ids
+     * change with the daily salt), so a run across midnight has two.
+     */
+    int visitors() {
+        return days.size();
+    }
+
     long failed() {
         return failed.get();
     }
@@ -108,7 +121,7 @@ final class FreshnessProbe implements AutoCloseable {
     private void sendLoop() {
         long next = System.nanoTime();
         int number = 0;
-        while (!stopping) {
+        while (!stopping && sending) {
             number++;
             long sentMillis = System.currentTimeMillis();
             String url = "https://" + host + path(number);
@@ -120,6 +133,8 @@ final class FreshnessProbe implements AutoCloseable {
                 long ack = System.nanoTime();
                 if (response.statusCode() / 100 == 2 && response.headers().firstValue("X-Tally-Rejected").isEmpty()) {
                     acknowledged.incrementAndGet();
+                    days.add(LocalDate.ofInstant(Instant.ofEpochMilli(sentMillis), ZoneOffset.UTC));
+                    days.add(LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC));
                     outstanding.put(number, new Probe(number, sentMillis, ack, collector));
                 } else {
                     failed.incrementAndGet();
@@ -190,6 +205,24 @@ final class FreshnessProbe implements AutoCloseable {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Stops sending and waits until every probe sent is either counted or past the timeout, so the last
+     * step's probes are all in its numbers; whatever is still open after {@code limit} counts as not seen.
+     */
+    void finish(Duration limit) throws InterruptedException {
+        sending = false;
+        long deadline = System.nanoTime() + limit.toNanos();
+        // Let the request in flight get its answer: interrupting it could store a probe never counted as acknowledged.
+        sender.join(Math.max(1, limit.toMillis()));
+        while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(pollInterval.toMillis()); // the poller thread resolves them; nothing to wait on here
+        }
+        for (Probe probe : outstanding.values()) {
+            probe.collector().notSeen();
+            outstanding.remove(probe.number());
+        }
     }
 
     @Override

@@ -36,6 +36,11 @@ final class KafkaOffsets implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "tally-e2e-benchmark"));
     }
 
+    /** Partitions of {@code topics}. */
+    int partitions(Collection<String> topics) {
+        return partitionsOf(topics).size();
+    }
+
     /** Sum of the end offsets of every partition of {@code topics}. */
     long records(Collection<String> topics) {
         return endOffsets(partitionsOf(topics)).values().stream().mapToLong(Long::longValue).sum();
