@@ -39,9 +39,13 @@ public final class TrafficGenerator {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long DRAIN_NANOS = Duration.ofSeconds(35).toNanos();
 
-    /** Hears about every answered hit; for benchmarks measuring what happened after. Called on the generator's thread. */
+    /**
+     * Hears about every answered hit, with what the gateway stored of it and {@link System#nanoTime()}
+     * at sending and at the answer: for benchmarks measuring what happens after (freshness). Called on
+     * the generator's thread, so it must be quick.
+     */
     public interface Observer {
-        void stored(Hit hit, GatewayAnswer answer, long sentNanos, long answeredNanos);
+        void answered(Hit hit, GatewayAnswer answer, long sentNanos, long answeredNanos);
     }
 
     private final TrafficConfig config;
@@ -146,10 +150,10 @@ public final class TrafficGenerator {
                 if (now >= end) {
                     break;
                 }
-                // Everything due within the next millisecond goes now: the selector sleeps in whole milliseconds.
                 if (limit > 0 && requests >= limit) {
                     break;
                 }
+                // Everything due within the next millisecond goes now: the selector sleeps in whole milliseconds.
                 while (nextDue <= now + 1_000_000 && nextDue < end && http.hasIdleConnection() && (limit == 0 || requests < limit)) {
                     if (pending == null) {
                         pending = model.next();
@@ -171,6 +175,8 @@ public final class TrafficGenerator {
             while (http.inFlight() > 0 && System.nanoTime() < drainUntil) {
                 http.poll(50);
             }
+            // Counted as unanswered, so that the truth says how far it can be trusted.
+            http.abandonInFlight("no answer within " + DRAIN_NANOS / 1_000_000_000 + " s of the end of the run");
         } finally {
             client = null;
         }
@@ -214,7 +220,7 @@ public final class TrafficGenerator {
                             sent.hit().transport(), reason);
                 }
             });
-            observer.stored(sent.hit(), answer, sent.nanos(), System.nanoTime());
+            observer.answered(sent.hit(), answer, sent.nanos(), System.nanoTime());
         }
 
         @Override

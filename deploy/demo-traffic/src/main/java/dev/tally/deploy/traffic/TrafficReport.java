@@ -33,9 +33,9 @@ public record TrafficReport(Duration elapsed, long requests, long eventsSent, lo
     public String summary() {
         return String.format(Locale.ROOT,
                 "%d events in %d requests over %.1f s (%.0f events/s); stored %d (%d human page views, %d human custom events,"
-                        + " %d bot events, %d late), rejected %d %s, unanswered %d; at most %d ms behind schedule",
+                        + " %d bot events, %d late), rejected %d%s, unanswered %d; at most %d ms behind schedule",
                 eventsSent, requests, elapsed.toMillis() / 1000.0, eventsPerSecond(), eventsStored, truth.humanPageviews(),
-                truth.humanCustomEvents(), truth.botEvents(), truth.lateEvents(), rejectedTotal(), eventsRejected.isEmpty() ? "" : eventsRejected,
+                truth.humanCustomEvents(), truth.botEvents(), truth.lateEvents(), rejectedTotal(), eventsRejected.isEmpty() ? "" : " " + eventsRejected,
                 eventsUnanswered, maxBehindMillis);
     }
 }

@@ -128,6 +128,15 @@ public final class KeepAliveClient implements AutoCloseable {
         expireSlowRequests();
     }
 
+    /** Gives up on every request still in flight: each fails with {@code reason}, and its connection is closed. */
+    public void abandonInFlight(String reason) {
+        for (Connection connection : connections) {
+            if (connection.tag != null) {
+                fail(connection, reason);
+            }
+        }
+    }
+
     /** Makes a {@link #poll} in progress return now; any thread may call it. */
     public void wakeup() {
         selector.wakeup();
