@@ -65,8 +65,9 @@ class RawEventsIT {
         fixture.send(full);
         fixture.send(sparse);
 
+        // An hour ago may be yesterday (UTC): read the day of each event.
         List<RawEventRow> rows = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> fixture.rawEvents.day(site, Stripes.dayOf(now)), r -> r.size() == 2);
+                .until(() -> rowsOfDays(site, full, sparse), r -> r.size() == 2);
         TrackedEvent event = full.getEvent();
         RawEventRow stored = rows.stream().filter(r -> r.eventId().toString().equals(event.getEventId())).findFirst().orElseThrow();
         assertThat(stored.siteId()).isEqualTo(site);
@@ -195,6 +196,18 @@ class RawEventsIT {
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
         assertThat(fixture.rawEvents.day(site, Stripes.dayOf(now))).extracting(r -> r.eventId().toString())
                 .containsExactlyInAnyOrder(before.getEvent().getEventId(), after.getEvent().getEventId());
+    }
+
+    private List<RawEventRow> rowsOfDays(String site, EnrichedEvent... events) {
+        List<RawEventRow> rows = new ArrayList<>();
+        java.util.Set<java.time.LocalDate> days = new java.util.TreeSet<>();
+        for (EnrichedEvent event : events) {
+            days.add(Stripes.dayOf(event.getEvent().getReceivedAt()));
+        }
+        for (java.time.LocalDate day : days) {
+            rows.addAll(fixture.rawEvents.day(site, day));
+        }
+        return rows;
     }
 
     /** An event id whose stripe lies beyond the default stripes, so reading only those would miss it. */
