@@ -165,13 +165,13 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = new AggregatorConfig(kafka.bootstrapServers(), topics.namespace(), applicationId,
                 stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), 1, 65_536, 20_000, "127.0.0.1", 0);
         Properties props = AggregatorApp.streamsProperties(config);
-        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
             streams.start();
             long firstNanos = 0;
             long firstCommitted = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (true) {
-                long committed = committedInput(topics, applicationId);
+                long committed = committedInput(admin, topics, applicationId);
                 long now = System.nanoTime();
                 if (committed > 0 && firstNanos == 0) {
                     firstNanos = now;
@@ -185,7 +185,7 @@ public final class AggregatorBenchmark {
                 if (now > deadline) {
                     throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + ")");
                 }
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
         }
     }
@@ -215,14 +215,12 @@ public final class AggregatorBenchmark {
         }
     }
 
-    private long committedInput(TopicCatalogue topics, String applicationId) throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(topics.rawEvents().name()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
+    private static long committedInput(Admin admin, TopicCatalogue topics, String applicationId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return offsets.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topics.rawEvents().name()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
     }
 
     /** Records in the three rollup topics, committed transactions only (transaction markers excluded). */
