@@ -91,15 +91,19 @@ class AggregatorCrashIT {
         }
 
         Process first = startAggregator("first");
-        await("the first aggregator to be part-way through").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> endOffsets(topics.enrichedEvents().name()) >= EVENTS / 6);
+        await("the first aggregator to be part-way through (log: target/" + namespace + "-first.log)")
+                .atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(first.isAlive()).as("first aggregator alive; see target/" + namespace + "-first.log").isTrue();
+                    return endOffsets(topics.enrichedEvents().name()) >= EVENTS / 6;
+                });
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long committedAtCrash = committedInput();
         assertThat(committedAtCrash).as("input committed when killed: mid-stream").isLessThan(EVENTS);
 
         startAggregator("second");
-        await("the second aggregator to catch up").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+        await("the second aggregator to catch up").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
                 .until(() -> committedInput() == EVENTS);
         // Close every bucket: move event time three days on, in two drains (see PreAggregateProcessor).
         try (KafkaProducer<String, TrackedEvent> producer = producer()) {
@@ -154,7 +158,8 @@ class AggregatorCrashIT {
     }
 
     private Process startAggregator(String name) throws IOException {
-        Path log = workDir.resolve(name + ".log");
+        // Kept under target/ (not the temporary directory) so a failed run leaves the aggregator's log behind.
+        Path log = Path.of("target", namespace + "-" + name + ".log").toAbsolutePath();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), ParentWatchdog.class.getName(), AggregatorApp.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()));
