@@ -56,7 +56,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AggregatorCrashIT {
     private static final int EVENTS = 30_000;
     private static final int PARTITIONS = 3;
-    private static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
+    /**
+     * Five days ago: the far-future events that close the buckets (START + 3 days) must still be in the
+     * broker's past, because it rejects record timestamps more than an hour ahead of its clock
+     * ({@code log.message.timestamp.after.max.ms}).
+     */
+    private static final Instant START = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+            .minus(Duration.ofDays(5)).plus(Duration.ofHours(8));
     private static final String[] SITES = {"hot.example", "a.example", "b.example"};
 
     @TempDir
