@@ -165,27 +165,33 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = new AggregatorConfig(kafka.bootstrapServers(), topics.namespace(), applicationId,
                 stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), 1, 65_536, 20_000, "127.0.0.1", 0);
         Properties props = AggregatorApp.streamsProperties(config);
-        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
             streams.start();
+            long target = endOffsets(admin, topics.rawEvents().name());
             long firstNanos = 0;
+            long lastReport = System.nanoTime();
             long firstCommitted = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (true) {
-                long committed = committedInput(topics, applicationId);
+                long committed = committedInput(admin, topics, applicationId);
                 long now = System.nanoTime();
                 if (committed > 0 && firstNanos == 0) {
                     firstNanos = now;
                     firstCommitted = committed;
                 }
-                if (committed >= events) {
+                if (committed >= target) {
                     long stateBytes = sizeOf(stateDir);
                     double seconds = (now - firstNanos) / 1e9;
-                    return new Run((events - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0);
+                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0);
                 }
                 if (now > deadline) {
-                    throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + ")");
+                    throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + " of " + target + ")");
                 }
-                Thread.sleep(100);
+                if (now - lastReport > TimeUnit.SECONDS.toNanos(15)) {
+                    System.out.printf(Locale.ROOT, "%s: %,d of %,d input events committed%n", applicationId, committed, target);
+                    lastReport = now;
+                }
+                Thread.sleep(250);
             }
         }
     }
@@ -206,23 +212,39 @@ public final class AggregatorBenchmark {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Random random = new Random(generator.seed());
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, TrackedEvent> producer = new KafkaProducer<>(props, new StringSerializer(), raw.valueSerde().serializer())) {
             for (int i = 0; i < events; i++) {
                 TrackedEvent event = generator.event(random, i, events);
-                producer.send(new ProducerRecord<>(raw.name(), TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId()), event));
+                producer.send(new ProducerRecord<>(raw.name(), TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId()), event),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failure.compareAndSet(null, error);
+                            }
+                        });
             }
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Could not write the benchmark input", failure.get());
         }
     }
 
-    private long committedInput(TopicCatalogue topics, String applicationId) throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(topics.rawEvents().name()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+    private static long committedInput(Admin admin, TopicCatalogue topics, String applicationId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return offsets.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topics.rawEvents().name()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            request.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
         }
+        return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     /** Records in the three rollup topics, committed transactions only (transaction markers excluded). */

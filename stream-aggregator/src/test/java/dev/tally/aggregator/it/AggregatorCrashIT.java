@@ -56,7 +56,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AggregatorCrashIT {
     private static final int EVENTS = 30_000;
     private static final int PARTITIONS = 3;
-    private static final Instant START = Instant.parse("2026-11-20T08:00:00Z");
+    /**
+     * Five days ago: the far-future events that close the buckets (START + 3 days) must still be in the
+     * broker's past, because it rejects record timestamps more than an hour ahead of its clock
+     * ({@code log.message.timestamp.after.max.ms}).
+     */
+    private static final Instant START = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+            .minus(Duration.ofDays(5)).plus(Duration.ofHours(8));
     private static final String[] SITES = {"hot.example", "a.example", "b.example"};
 
     @TempDir
@@ -91,15 +97,19 @@ class AggregatorCrashIT {
         }
 
         Process first = startAggregator("first");
-        await("the first aggregator to be part-way through").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> endOffsets(topics.enrichedEvents().name()) >= EVENTS / 6);
+        await("the first aggregator to be part-way through (log: target/" + namespace + "-first.log)")
+                .atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    assertThat(first.isAlive()).as("first aggregator alive; see target/" + namespace + "-first.log").isTrue();
+                    return endOffsets(topics.enrichedEvents().name()) >= EVENTS / 6;
+                });
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long committedAtCrash = committedInput();
         assertThat(committedAtCrash).as("input committed when killed: mid-stream").isLessThan(EVENTS);
 
         startAggregator("second");
-        await("the second aggregator to catch up").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+        await("the second aggregator to catch up").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
                 .until(() -> committedInput() == EVENTS);
         // Close every bucket: move event time three days on, in two drains (see PreAggregateProcessor).
         try (KafkaProducer<String, TrackedEvent> producer = producer()) {
@@ -154,7 +164,8 @@ class AggregatorCrashIT {
     }
 
     private Process startAggregator(String name) throws IOException {
-        Path log = workDir.resolve(name + ".log");
+        // Kept under target/ (not the temporary directory) so a failed run leaves the aggregator's log behind.
+        Path log = Path.of("target", namespace + "-" + name + ".log").toAbsolutePath();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), ParentWatchdog.class.getName(), AggregatorApp.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()));
