@@ -8,14 +8,30 @@ import dev.tally.common.http.Readiness;
 import dev.tally.common.http.ReadinessCheck;
 import dev.tally.common.http.ServiceMetrics;
 import dev.tally.common.kafka.KafkaReachability;
+import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
+import dev.tally.schemas.avro.Granularity;
+import dev.tally.schemas.avro.Rollup;
+import dev.tally.schemas.avro.RollupKey;
+import dev.tally.sink.cassandra.RawEventWriter;
+import dev.tally.sink.cassandra.RollupWriter;
+import dev.tally.sink.cassandra.SiteSettings;
+import dev.tally.sink.config.SinkConfig;
+import dev.tally.sink.kafka.DeadLetters;
+import dev.tally.sink.kafka.SinkConsumer;
+import dev.tally.sink.pipeline.Backoff;
+import dev.tally.sink.pipeline.OffsetTracker;
+import dev.tally.sink.pipeline.RecordHandler;
+import dev.tally.sink.pipeline.WritePipeline;
 import dev.tally.store.CassandraSessions;
 import dev.tally.store.RawEventTable;
+import dev.tally.store.RollupTables;
 import dev.tally.store.SchemaMigrator;
-import dev.tally.sink.config.SinkConfig;
-import dev.tally.sink.kafka.RawEventConsumer;
-import dev.tally.store.Stripes;
+import dev.tally.store.SiteTable;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,27 +44,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Cassandra sink: raw events topic in, {@code raw_events} rows out; undecodable records to the
- * dead-letter topic. Admin endpoints on {@code sink.admin.port}.
+ * The Cassandra sink. Two consumers, each on its own thread and consumer group:
+ * <ul>
+ *   <li>{@code <ns>.events.enriched} ({@code EnrichedEvent}) into {@code raw_events}, with each site's
+ *       retention as TTL, in each site's number of stripes;</li>
+ *   <li>{@code <ns>.rollups.minute|hour|day} ({@code RollupKey}/{@code Rollup}) into
+ *       {@code rollup_series} and {@code rollup_breakdown}, as upserts of absolute values.</li>
+ * </ul>
+ * Records that cannot be decoded go to {@code <ns>.deadletter}. Admin endpoints on {@code sink.admin.port}.
  */
 public final class SinkApp implements RunningService {
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
 
     private final CqlSession session;
-    private final RawEventConsumer rawEvents;
-    private final Thread rawEventsThread;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final SiteSettings siteSettings;
+    private final List<SinkConsumer> consumers;
+    private final List<Thread> threads;
+    private final KafkaProducer<byte[], byte[]> deadLetterProducer;
     private final KafkaReachability kafka;
     private final AdminServer admin;
     private final ServiceMetrics metrics;
     private volatile boolean closed;
 
-    private SinkApp(CqlSession session, RawEventConsumer rawEvents, Thread rawEventsThread, KafkaProducer<byte[], byte[]> deadLetters,
-                    KafkaReachability kafka, AdminServer admin, ServiceMetrics metrics) {
+    private SinkApp(CqlSession session, SiteSettings siteSettings, List<SinkConsumer> consumers, List<Thread> threads,
+                    KafkaProducer<byte[], byte[]> deadLetterProducer, KafkaReachability kafka, AdminServer admin, ServiceMetrics metrics) {
         this.session = session;
-        this.rawEvents = rawEvents;
-        this.rawEventsThread = rawEventsThread;
-        this.deadLetters = deadLetters;
+        this.siteSettings = siteSettings;
+        this.consumers = consumers;
+        this.threads = threads;
+        this.deadLetterProducer = deadLetterProducer;
         this.kafka = kafka;
         this.admin = admin;
         this.metrics = metrics;
@@ -60,44 +84,80 @@ public final class SinkApp implements RunningService {
     }
 
     public static SinkApp start(SinkConfig config) {
-        ServiceMetrics metrics = new ServiceMetrics("cassandra-sink");
+        ServiceMetrics serviceMetrics = new ServiceMetrics("cassandra-sink");
+        SinkMetrics metrics = new SinkMetrics(serviceMetrics.registry());
         TopicCatalogue topics = TopicCatalogue.forNamespace(config.topicNamespace());
+        String keyspace = config.cassandra().keyspace();
         CqlSession session = CassandraSessions.open(config.cassandra(), "tally-cassandra-sink");
         if (config.applySchema()) {
-            new SchemaMigrator(session, config.cassandra().keyspace(), config.cassandra().replication()).migrate();
+            new SchemaMigrator(session, keyspace, config.cassandra().replication()).migrate();
         }
-        RawEventTable table = new RawEventTable(session, config.cassandra().keyspace(),
-                new Stripes(config.cassandra().rawStripes()), config.cassandra().consistency());
-
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
-                ConsumerConfig.CLIENT_ID_CONFIG, "tally-cassandra-sink-raw",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(Map.of(
+        SiteSettings siteSettings = SiteSettings.start(new SiteTable(session, keyspace, config.cassandra().consistency()),
+                config.rawDefaultRetentionDays(), config.cassandra().rawStripes(), config.sitesRefreshInterval());
+        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "tally-cassandra-sink-dead-letters",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        RawEventConsumer rawEvents = new RawEventConsumer(consumer, deadLetters, topics.rawEvents().name(),
-                topics.deadLetters().name(), topics.rawEvents().valueSerde().deserializer(), table, metrics.registry());
-        Thread thread = new Thread(rawEvents, "raw-events-sink");
-        thread.start();
+        DeadLetters deadLetters = new DeadLetters(deadLetterProducer, topics.deadLetters().name(), metrics);
+
+        RawEventTable rawTable = new RawEventTable(session, keyspace, siteSettings::stripes, config.cassandra().consistency());
+        var enrichedDecoder = topics.enrichedEvents().valueSerde().deserializer();
+        String enrichedTopic = topics.enrichedEvents().name();
+        RecordHandler rawHandler = new RawEventWriter(bytes -> enrichedDecoder.deserialize(enrichedTopic, bytes), rawTable, siteSettings,
+                Clock.systemUTC(), config.rawMaxBatchRows(), config.rawMaxBatchBytes(), config.rawFlushRecords(), config.rawLinger(),
+                System::nanoTime, metrics);
+
+        Map<String, Granularity> granularityOfTopic = new HashMap<>();
+        for (Granularity granularity : Granularity.values()) {
+            granularityOfTopic.put(topics.rollups(granularity).name(), granularity);
+        }
+        Topic<RollupKey, Rollup> anyRollupTopic = topics.minuteRollups();
+        var rollupDecoder = anyRollupTopic.valueSerde().deserializer();
+        RecordHandler rollupHandler = new RollupWriter(bytes -> rollupDecoder.deserialize(anyRollupTopic.name(), bytes), granularityOfTopic,
+                new RollupTables(session, keyspace, config.cassandra().consistency()), config.rollupFlushInterval(),
+                config.rollupMaxBufferedKeys(), System::nanoTime, metrics);
+
+        List<SinkConsumer> consumers = List.of(
+                consumer("raw-events", config, config.rawEventsGroup(), List.of(enrichedTopic), rawHandler, deadLetters, metrics),
+                consumer("rollups", config, config.rollupsGroup(), new ArrayList<>(granularityOfTopic.keySet()), rollupHandler,
+                        deadLetters, metrics));
+        List<Thread> threads = new ArrayList<>();
+        for (SinkConsumer consumer : consumers) {
+            Thread thread = new Thread(consumer, "sink-" + consumer.name());
+            thread.start();
+            threads.add(thread);
+        }
 
         KafkaReachability kafka = new KafkaReachability(config.kafkaBootstrapServers(), Duration.ofSeconds(2));
-        ReadinessCheck consuming = ReadinessCheck.of("raw-events-consumer", () -> rawEvents.isRunning()
-                ? Readiness.ok("consuming " + topics.rawEvents().name())
-                : Readiness.notReady("consumer stopped; see the log and restart the sink"));
-        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(),
-                new AdminEndpoints(List.of(kafka, CassandraSessions.readiness(session), consuming), metrics.registry()));
-        LOG.info("Cassandra sink consuming {} into keyspace {}; admin on port {}",
-                topics.rawEvents().name(), config.cassandra().keyspace(), admin.port());
-        return new SinkApp(session, rawEvents, thread, deadLetters, kafka, admin, metrics);
+        List<ReadinessCheck> checks = new ArrayList<>(List.of(kafka, CassandraSessions.readiness(session)));
+        for (SinkConsumer consumer : consumers) {
+            checks.add(ReadinessCheck.of(consumer.name() + "-consumer", () -> consumer.isRunning()
+                    ? Readiness.ok("consuming")
+                    : Readiness.notReady("consumer stopped; see the log and restart the sink")));
+        }
+        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), new AdminEndpoints(checks, serviceMetrics.registry()));
+        LOG.info("Cassandra sink consuming {} and {} into keyspace {} (consistency {}); admin on port {}",
+                enrichedTopic, granularityOfTopic.keySet(), keyspace, config.cassandra().consistency(), admin.port());
+        return new SinkApp(session, siteSettings, consumers, threads, deadLetterProducer, kafka, admin, serviceMetrics);
+    }
+
+    private static SinkConsumer consumer(String name, SinkConfig config, String group, List<String> topics, RecordHandler handler,
+                                         DeadLetters deadLetters, SinkMetrics metrics) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.CLIENT_ID_CONFIG, "tally-cassandra-sink-" + name,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        OffsetTracker tracker = new OffsetTracker();
+        WritePipeline pipeline = new WritePipeline(name, config.maxInFlightWrites(), config.maxInFlightWrites(),
+                new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff()), tracker, metrics.writeListener(), System::nanoTime);
+        return new SinkConsumer(name, consumer, topics, handler, deadLetters, pipeline, tracker, config.commitInterval(), metrics);
     }
 
     @Override
@@ -110,19 +170,27 @@ public final class SinkApp implements RunningService {
         return Map.of("admin", "http://127.0.0.1:" + admin.port());
     }
 
+    /** Port of /healthz, /readyz and /metrics. */
+    public int adminPort() {
+        return admin.port();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        rawEvents.stop();
-        try {
-            rawEventsThread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        consumers.forEach(SinkConsumer::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        deadLetters.close(Duration.ofSeconds(5));
+        deadLetterProducer.close(Duration.ofSeconds(5));
+        siteSettings.close();
         admin.close();
         kafka.close();
         session.close();

@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 
-/** One stored raw event, as read back from {@code raw_events}. */
+/** One stored raw event, as read back from {@code raw_events}: the tracked event and what the aggregator derived from it. */
 public record RawEventRow(
         String siteId,
         LocalDate day,
@@ -27,7 +27,44 @@ public record RawEventRow(
         Double value,
         String currency,
         Map<String, String> props,
-        String clientIp) {
+        String clientIp,
+        Enrichment enrichment) {
+
+    /** The enriched columns (V003), as in {@code EnrichedEvent}. */
+    public record Enrichment(
+            String path,
+            String urlHost,
+            String browser,
+            String browserVersion,
+            String os,
+            String deviceType,
+            Boolean bot,
+            String referrerHost,
+            String channel,
+            String utmSource,
+            String utmMedium,
+            String utmCampaign,
+            String utmTerm,
+            String utmContent) {
+
+        static Enrichment from(Row row) {
+            return new Enrichment(
+                    row.getString("path"),
+                    row.getString("url_host"),
+                    row.getString("browser"),
+                    row.getString("browser_version"),
+                    row.getString("os"),
+                    row.getString("device_type"),
+                    row.get("bot", Boolean.class),
+                    row.getString("referrer_host"),
+                    row.getString("channel"),
+                    row.getString("utm_source"),
+                    row.getString("utm_medium"),
+                    row.getString("utm_campaign"),
+                    row.getString("utm_term"),
+                    row.getString("utm_content"));
+        }
+    }
 
     static RawEventRow from(Row row) {
         return new RawEventRow(
@@ -50,6 +87,7 @@ public record RawEventRow(
                 row.get("value", Double.class),
                 row.getString("currency"),
                 row.getMap("props", String.class, String.class),
-                row.getString("client_ip"));
+                row.getString("client_ip"),
+                Enrichment.from(row));
     }
 }

@@ -30,7 +30,8 @@ public final class SchemaMigrator {
     private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
     private static final String RESOURCE_DIR = "dev/tally/store/cql/";
     /** Every migration, in order. A new one is added here and as a file. */
-    static final List<String> MIGRATIONS = List.of("V001__raw_events.cql", "V002__sites_and_salts.cql", "V003__rollups_and_enriched_raw.cql");
+    static final List<String> MIGRATIONS = List.of("V001__raw_events.cql", "V002__sites_and_salts.cql", "V003__rollups_and_enriched_raw.cql",
+            "V004__raw_stripes_per_site.cql");
 
     private final CqlSession session;
     private final String keyspace;

@@ -18,6 +18,8 @@ public final class SiteTable {
     private final PreparedStatement selectAll;
     private final PreparedStatement selectOne;
     private final PreparedStatement delete;
+    private final PreparedStatement selectRawStripes;
+    private final PreparedStatement updateRawStripes;
 
     public SiteTable(CqlSession session, String keyspace, ConsistencyLevel consistency) {
         this.session = session;
@@ -27,6 +29,8 @@ public final class SiteTable {
         this.selectAll = session.prepare("SELECT " + columns + " FROM " + keyspace + ".sites");
         this.selectOne = session.prepare("SELECT " + columns + " FROM " + keyspace + ".sites WHERE site_id = ?");
         this.delete = session.prepare("DELETE FROM " + keyspace + ".sites WHERE site_id = ?");
+        this.selectRawStripes = session.prepare("SELECT site_id, raw_stripes FROM " + keyspace + ".sites");
+        this.updateRawStripes = session.prepare("UPDATE " + keyspace + ".sites SET raw_stripes = ? WHERE site_id = ?");
     }
 
     public void save(Site site) {
@@ -50,6 +54,32 @@ public final class SiteTable {
 
     public void remove(String siteId) {
         session.execute(delete.bind(siteId).setConsistencyLevel(consistency).setIdempotent(true));
+    }
+
+    /**
+     * The sites whose {@code raw_events} stripe count differs from the default (V004). Readers and
+     * writers of {@code raw_events} use it through {@link Stripes#perSite}.
+     */
+    public java.util.Map<String, Integer> rawStripes() {
+        java.util.Map<String, Integer> stripes = new java.util.HashMap<>();
+        for (Row row : session.execute(selectRawStripes.bind().setConsistencyLevel(consistency))) {
+            Integer count = row.get("raw_stripes", Integer.class);
+            if (count != null) {
+                stripes.put(row.getString("site_id"), count);
+            }
+        }
+        return stripes;
+    }
+
+    /**
+     * Gives a site its own number of {@code raw_events} stripes. Set it before the site's events
+     * arrive, and never lower it: rows in stripes beyond a smaller count would not be read.
+     */
+    public void saveRawStripes(String siteId, int stripes) {
+        if (stripes < 1 || stripes > Stripes.MAX_COUNT) {
+            throw new IllegalArgumentException("raw stripes must be between 1 and " + Stripes.MAX_COUNT + ", not " + stripes);
+        }
+        session.execute(updateRawStripes.bind(stripes, siteId).setConsistencyLevel(consistency).setIdempotent(true));
     }
 
     private static Site toSite(Row row) {

@@ -34,4 +34,26 @@ class StripesTest {
         assertThat(Stripes.dayOf(Instant.parse("2026-11-22T23:59:59Z"))).isEqualTo(LocalDate.parse("2026-11-22"));
         assertThat(Stripes.dayOf(Instant.parse("2026-11-23T00:00:00Z"))).isEqualTo(LocalDate.parse("2026-11-23"));
     }
+
+    @Test
+    void a_site_with_its_own_count_uses_it_and_every_other_site_the_default() {
+        var stripes = Stripes.perSite(8, java.util.Map.of("big.example", 10_000));
+
+        assertThat(stripes.apply("big.example").count()).isEqualTo(10_000);
+        assertThat(stripes.apply("small.example").count()).isEqualTo(8);
+    }
+
+    @Test
+    void a_reader_with_more_stripes_than_the_writer_still_reads_the_writers_stripe() {
+        UUID id = UUID.randomUUID();
+
+        assertThat(new Stripes(8).stripeOf(id)).isLessThan((short) 8).isBetween((short) 0, (short) (Stripes.MAX_COUNT - 1));
+        assertThat(new Stripes(Stripes.MAX_COUNT).stripeOf(id)).isBetween((short) 0, (short) (Stripes.MAX_COUNT - 1));
+    }
+
+    @Test
+    void rejects_counts_the_smallint_stripe_column_cannot_hold() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Stripes(Stripes.MAX_COUNT + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,10 @@
 package dev.tally.aggregator;
 
 import dev.tally.aggregator.config.AggregatorConfig;
+import dev.tally.aggregator.enrich.Enricher;
+import dev.tally.aggregator.enrich.ReferrerClassifier;
+import dev.tally.aggregator.enrich.YauaaClassifier;
+import dev.tally.aggregator.topology.RollupCounters;
 import dev.tally.aggregator.topology.RollupTopology;
 import dev.tally.common.RunningService;
 import dev.tally.common.http.AdminEndpoints;
@@ -9,6 +13,7 @@ import dev.tally.common.http.Readiness;
 import dev.tally.common.http.ReadinessCheck;
 import dev.tally.common.http.ServiceMetrics;
 import dev.tally.schemas.TopicCatalogue;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,8 +56,13 @@ public final class AggregatorApp implements RunningService {
     public static AggregatorApp start(AggregatorConfig config) {
         ServiceMetrics metrics = new ServiceMetrics("stream-aggregator");
         TopicCatalogue topics = TopicCatalogue.forNamespace(config.topicNamespace());
-        KafkaStreams streams = new KafkaStreams(
-                new RollupTopology(topics, config.grace(), Clock.systemUTC()).build(), streamsProperties(config));
+        long started = System.nanoTime();
+        Enricher enricher = new Enricher(new YauaaClassifier(config.userAgentCacheSize()), ReferrerClassifier.bundled());
+        LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+        RollupTopology topology = new RollupTopology(topics, enricher,
+                new RollupTopology.Settings(config.grace(), config.commitInterval(), config.preAggregationBufferEvents()),
+                Clock.systemUTC(), counters(metrics));
+        KafkaStreams streams = new KafkaStreams(topology.build(), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("Stream thread failed; replacing it (exactly-once: its uncommitted work is redone)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -74,7 +84,28 @@ public final class AggregatorApp implements RunningService {
         return new AggregatorApp(streams, streamsMetrics, admin, metrics);
     }
 
-    static Properties streamsProperties(AggregatorConfig config) {
+    private static RollupCounters counters(ServiceMetrics metrics) {
+        Counter bots = Counter.builder("tally.aggregator.bot.events")
+                .description("Events left out of rollups because a bot sent them (kept in the enriched stream)")
+                .register(metrics.registry());
+        Counter late = Counter.builder("tally.aggregator.late.events")
+                .description("Events left out of rollups because their minute had closed (kept in the enriched stream and raw storage)")
+                .register(metrics.registry());
+        return new RollupCounters() {
+            @Override
+            public void botEvents(long count) {
+                bots.increment(count);
+            }
+
+            @Override
+            public void lateEvents(long count) {
+                late.increment(count);
+            }
+        };
+    }
+
+    /** Kafka Streams settings: exactly-once v2, commits (and so rollup publishing) every commit interval. */
+    public static Properties streamsProperties(AggregatorConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());

@@ -14,6 +14,8 @@ public record AggregatorConfig(
         Duration commitInterval,
         Duration grace,
         int streamThreads,
+        int preAggregationBufferEvents,
+        int userAgentCacheSize,
         String adminHost,
         int adminPort) {
 
@@ -28,6 +30,8 @@ public record AggregatorConfig(
                 config.duration("aggregator.commit-interval"),
                 config.duration("aggregator.grace"),
                 config.intInRange("aggregator.stream-threads", 1, 64),
+                config.intInRange("aggregator.pre-aggregation.buffer-events", 1_000, 10_000_000),
+                config.intInRange("aggregator.user-agent.cache-size", 0, 10_000_000),
                 config.string("aggregator.admin.host"),
                 config.port("aggregator.admin.port"));
     }

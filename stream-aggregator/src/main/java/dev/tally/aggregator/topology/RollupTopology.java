@@ -1,65 +1,100 @@
 package dev.tally.aggregator.topology;
 
+import dev.tally.aggregator.enrich.Enricher;
+import dev.tally.aggregator.rollup.SitePartial;
 import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
+import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
 import dev.tally.schemas.avro.TrackedEvent;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Wires the aggregation; no I/O here, so it runs unchanged under {@code TopologyTestDriver}.
+ * Wires enrichment and the rollups; no I/O here, so it runs unchanged under {@code TopologyTestDriver}.
  *
- * <p>In: {@code <ns>.events.raw} (String key, {@code TrackedEvent}), event time = receive time.
- * Out: {@code <ns>.rollups.minute} ({@code RollupKey}, {@code Rollup}) for the {@code total} dimension
- * of each site: page views, custom events and value statistics per minute, re-emitted on every
- * commit while the window is open.
+ * <ol>
+ *   <li>{@code <ns>.events.raw} (key site|visitor, {@code TrackedEvent}; event time = receive time) is
+ *       enriched and written to {@code <ns>.events.enriched} (same key, {@code EnrichedEvent}), bots included.</li>
+ *   <li>In the same task, {@link PreAggregateProcessor} sums each input partition's accepted events per
+ *       (site, minute) and drains them as partials once per commit interval.</li>
+ *   <li>Partials are repartitioned by site ({@code site-partials}), and {@link MergeProcessor} merges them
+ *       into minute, hour and day buckets of every dimension, written to {@code <ns>.rollups.minute|hour|day}
+ *       (key {@code RollupKey}, value {@code Rollup}).</li>
+ * </ol>
  */
 public final class RollupTopology {
-    private final TopicCatalogue topics;
-    private final Duration grace;
-    private final Clock clock;
+    static final String WRITE_AHEAD_STORE = "pre-aggregate-write-ahead";
+    static final String BUCKET_STORE = "rollup-buckets";
+    static final String CHANGED_STORE = "rollup-changed";
 
-    public RollupTopology(TopicCatalogue topics, Duration grace, Clock clock) {
+    private final TopicCatalogue topics;
+    private final Enricher enricher;
+    private final Settings settings;
+    private final Clock clock;
+    private final RollupCounters counters;
+
+    /**
+     * @param grace           how late an event may be and still count (by event time, against stream time)
+     * @param publishInterval how often open buckets are drained and re-published; the commit interval
+     * @param bufferEvents    capacity of the pre-aggregation write-ahead ring per input partition
+     */
+    public record Settings(Duration grace, Duration publishInterval, int bufferEvents) {}
+
+    public RollupTopology(TopicCatalogue topics, Enricher enricher, Settings settings, Clock clock, RollupCounters counters) {
         this.topics = topics;
-        this.grace = grace;
+        this.enricher = enricher;
+        this.settings = settings;
         this.clock = clock;
+        this.counters = counters;
     }
 
     public Topology build() {
         Topic<String, TrackedEvent> raw = topics.rawEvents();
+        Topic<String, EnrichedEvent> enrichedTopic = topics.enrichedEvents();
         Topic<RollupKey, Rollup> minutes = topics.rollups(Granularity.MINUTE);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(raw.name(), Consumed.with(Serdes.String(), raw.valueSerde())
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(WRITE_AHEAD_STORE), Serdes.Long(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BUCKET_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(CHANGED_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+
+        KStream<String, EnrichedEvent> enriched = builder.stream(raw.name(), Consumed.with(Serdes.String(), raw.valueSerde())
                         .withTimestampExtractor(new ReceivedAtTimestamp())
                         .withName("raw-events"))
-                .groupBy((key, event) -> event.getSiteId(), Grouped.with("by-site", Serdes.String(), raw.valueSerde()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), grace))
-                .aggregate(MinuteCounts::empty, (site, event, rollup) -> MinuteCounts.add(event, rollup),
-                        Named.as("total-per-minute"),
-                        Materialized.<String, Rollup, org.apache.kafka.streams.state.WindowStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("total-per-minute-store")
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(minutes.valueSerde()))
-                .toStream(Named.as("total-per-minute-changes"))
-                .map((window, rollup) -> {
-                    Instant start = window.window().startTime();
-                    return KeyValue.pair(MinuteCounts.key(window.key(), start),
-                            MinuteCounts.stamped(rollup, window.key(), start, clock.instant()));
-                }, Named.as("to-rollup-records"))
-                .to(minutes.name(), Produced.with(minutes.keySerde(), minutes.valueSerde()).withName("minute-rollups"));
+                .filter((key, event) -> event != null, Named.as("skip-tombstones"))
+                .mapValues(enricher::enrich, Named.as("enrich"));
+        enriched.to(enrichedTopic.name(), Produced.with(Serdes.String(), enrichedTopic.valueSerde()).withName("enriched-events"));
+
+        enriched.process(() -> new PreAggregateProcessor(WRITE_AHEAD_STORE, settings.grace(), settings.publishInterval(),
+                                settings.bufferEvents(), counters),
+                        Named.as("pre-aggregate"), WRITE_AHEAD_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), partialSerde()).withName("site-partials")
+                        .withStreamPartitioner(new HeartbeatsToEveryPartition()))
+                .process(() -> new MergeProcessor(BUCKET_STORE, CHANGED_STORE, settings.grace(), settings.publishInterval(),
+                                clock, counters),
+                        Named.as("merge"), BUCKET_STORE, CHANGED_STORE)
+                .to((key, value, context) -> topics.rollups(key.getGranularity()).name(),
+                        Produced.with(minutes.keySerde(), minutes.valueSerde()).withName("rollups"));
         return builder.build();
+    }
+
+    static Serde<SitePartial> partialSerde() {
+        return Serdes.serdeFrom((topic, partial) -> partial == null ? null : partial.toBytes(),
+                (topic, bytes) -> bytes == null ? null : SitePartial.fromBytes(bytes));
     }
 }

@@ -1,120 +1,194 @@
 package dev.tally.aggregator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-import dev.tally.schemas.Topic;
-import dev.tally.schemas.TopicCatalogue;
-import dev.tally.schemas.avro.EventType;
+import dev.tally.aggregator.enrich.TrackedEvents;
+import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
 import dev.tally.schemas.avro.TrackedEvent;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.memory.Memory;
+import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RollupTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-    private final TopicCatalogue topics = TopicCatalogue.forNamespace("test");
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, TrackedEvent> raw;
-    private TestOutputTopic<RollupKey, Rollup> minutes;
+    private static final String SITE = "example.com";
+
+    @TempDir
+    Path stateDir;
+    private TopologyHarness harness;
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(new RollupTopology(topics, Duration.ofMinutes(10), clock).build(), props);
-        Topic<String, TrackedEvent> rawTopic = topics.rawEvents();
-        raw = driver.createInputTopic(rawTopic.name(), Serdes.String().serializer(), rawTopic.valueSerde().serializer());
-        Topic<RollupKey, Rollup> minuteTopic = topics.rollups(Granularity.MINUTE);
-        minutes = driver.createOutputTopic(minuteTopic.name(), minuteTopic.keySerde().deserializer(), minuteTopic.valueSerde().deserializer());
+        harness = new TopologyHarness(stateDir, Duration.ofMinutes(10), 1_000);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
     }
 
-    private void send(String site, Instant receivedAt, EventType type, Double value) {
-        TrackedEvent event = TrackedEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setSiteId(site)
-                .setReceivedAt(receivedAt)
-                .setClientTime(null)
-                .setType(type)
-                .setName(type == EventType.PAGEVIEW ? "pageview" : "signup")
-                .setUrl("https://example.com/")
-                .setReferrer(null)
-                .setTitle(null)
-                .setLanguage(null)
-                .setScreenWidth(null)
-                .setUserAgent(null)
-                .setVisitorId("v1")
-                .setNewVisitor(null)
-                .setValue(value)
-                .setCurrency(null)
-                .setProps(Map.of())
-                .setClientIp(null)
-                .build();
-        // The record timestamp is deliberately far off: event time must come from receivedAt.
-        raw.pipeInput(site + "|v1", event, T0.plus(Duration.ofDays(3)));
+    private void pageview(Instant at, String visitor, String path) {
+        harness.send(TrackedEvents.pageview().setReceivedAt(at).setVisitorId(visitor).setUrl("https://example.com" + path).build());
     }
 
-    private Map<RollupKey, Rollup> latestPerKey() {
-        Map<RollupKey, Rollup> latest = new HashMap<>();
-        minutes.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
-        return latest;
+    private static RollupKey key(Granularity granularity, String dimension, String value, Instant bucket) {
+        return RollupKey.newBuilder().setSiteId(SITE).setGranularity(granularity).setDimension(dimension)
+                .setDimensionValue(value).setBucketStart(bucket).build();
+    }
+
+    private static RollupKey total(Granularity granularity, Instant bucket) {
+        return key(granularity, "total", "", bucket);
+    }
+
+    /** Moves stream time far enough that every bucket up to {@code T0} + 1 day is closed. */
+    private void closeEverything() {
+        harness.send(TrackedEvents.pageview().setSiteId("clock.example").setReceivedAt(T0.plus(Duration.ofDays(3))).build());
+        harness.tick();
+        harness.send(TrackedEvents.pageview().setSiteId("clock.example").setReceivedAt(T0.plus(Duration.ofDays(3)).plusSeconds(61)).build());
+        harness.tick();
     }
 
     @Test
-    void counts_page_views_custom_events_and_values_per_site_and_minute_by_receive_time() {
-        send("a", T0.plusSeconds(1), EventType.PAGEVIEW, null);
-        send("a", T0.plusSeconds(59), EventType.PAGEVIEW, null);
-        send("a", T0.plusSeconds(30), EventType.CUSTOM, 12.5);
-        send("a", T0.plusSeconds(31), EventType.CUSTOM, 2.5);
-        send("a", T0.plusSeconds(60), EventType.PAGEVIEW, null);
-        send("b", T0.plusSeconds(5), EventType.PAGEVIEW, null);
+    void writes_every_event_enriched_with_its_raw_key_bots_included() {
+        harness.send(TrackedEvents.pageview().setVisitorId("v1").build());
+        harness.send(TrackedEvents.pageview().setVisitorId("v2").setUserAgent(TrackedEvents.GOOGLEBOT).build());
 
-        Map<RollupKey, Rollup> latest = latestPerKey();
+        List<KeyValue<String, EnrichedEvent>> enriched = harness.enriched();
 
-        Rollup first = latest.get(MinuteCounts.key("a", T0));
+        assertThat(enriched).extracting(kv -> kv.key).containsExactly(SITE + "|v1", SITE + "|v2");
+        assertThat(enriched).extracting(kv -> kv.value.getBot()).containsExactly(false, true);
+    }
+
+    @Test
+    void counts_page_views_custom_events_visitors_and_values_per_minute_by_receive_time() {
+        pageview(T0.plusSeconds(1), "v1", "/");
+        pageview(T0.plusSeconds(59), "v2", "/pricing/");
+        harness.send(TrackedEvents.custom("signup").setReceivedAt(T0.plusSeconds(30)).setVisitorId("v1").setValue(12.5).build());
+        harness.send(TrackedEvents.custom("signup").setReceivedAt(T0.plusSeconds(31)).setVisitorId("v2").setValue(2.5).build());
+        pageview(T0.plusSeconds(60), "v1", "/");
+        harness.tick();
+
+        Map<RollupKey, Rollup> latest = harness.latest();
+        Rollup first = latest.get(total(Granularity.MINUTE, T0));
         assertThat(first.getPageviews()).isEqualTo(2);
         assertThat(first.getCustomEvents()).isEqualTo(2);
+        assertThat(first.getVisitorsEstimate()).isCloseTo(2.0, within(1e-6));
         assertThat(first.getValueCount()).isEqualTo(2);
         assertThat(first.getValueSum()).isEqualTo(15.0);
         assertThat(first.getValueMin()).isEqualTo(2.5);
         assertThat(first.getValueMax()).isEqualTo(12.5);
-        assertThat(first.getSiteId()).isEqualTo("a");
-        assertThat(first.getBucketStart()).isEqualTo(T0);
-        assertThat(latest.get(MinuteCounts.key("a", T0.plusSeconds(60))).getPageviews()).isEqualTo(1);
-        assertThat(latest.get(MinuteCounts.key("b", T0)).getPageviews()).isEqualTo(1);
-        assertThat(latest).hasSize(3);
+        assertThat(first.getFinalized()).isFalse();
+        assertThat(first.getUpdatedAt()).isEqualTo(TopologyHarness.NOW);
+        assertThat(latest.get(key(Granularity.MINUTE, "page", "/pricing", T0)).getPageviews()).isEqualTo(1);
+        assertThat(latest.get(key(Granularity.MINUTE, "page", "/", T0)).getPageviews()).isEqualTo(1);
+        assertThat(latest.get(key(Granularity.MINUTE, "page", "/", T0)).getCustomEvents()).isEqualTo(2);
+        assertThat(latest.get(key(Granularity.MINUTE, "event_name", "signup", T0)).getCustomEvents()).isEqualTo(2);
+        assertThat(latest.get(key(Granularity.MINUTE, "browser", "Chrome", T0)).getPageviews()).isEqualTo(2);
+        assertThat(latest.get(key(Granularity.MINUTE, "os", "Windows", T0)).getPageviews()).isEqualTo(2);
+        assertThat(latest.get(key(Granularity.MINUTE, "device", "desktop", T0)).getPageviews()).isEqualTo(2);
+        assertThat(latest.get(key(Granularity.MINUTE, "channel", "direct", T0)).getPageviews()).isEqualTo(2);
+        assertThat(latest.get(total(Granularity.MINUTE, T0.plusSeconds(60))).getPageviews()).isEqualTo(1);
+        assertThat(latest).doesNotContainKey(key(Granularity.MINUTE, "event_name", "pageview", T0));
     }
 
     @Test
-    void an_out_of_order_event_within_grace_updates_its_minute_and_a_later_one_does_not() {
-        send("a", T0.plusSeconds(10), EventType.PAGEVIEW, null);
-        send("a", T0.plus(Duration.ofMinutes(5)), EventType.PAGEVIEW, null);
-        send("a", T0.plusSeconds(20), EventType.PAGEVIEW, null); // 5 minutes late: within grace
-        send("a", T0.plus(Duration.ofMinutes(30)), EventType.PAGEVIEW, null);
-        send("a", T0.plusSeconds(30), EventType.PAGEVIEW, null); // 30 minutes late: past grace, dropped from rollups
+    void publishes_the_open_minute_again_after_every_commit_interval_in_which_it_changed() {
+        pageview(T0.plusSeconds(1), "v1", "/");
+        harness.tick();
+        assertThat(harness.latest().get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(1);
 
-        assertThat(latestPerKey().get(MinuteCounts.key("a", T0)).getPageviews()).isEqualTo(2);
+        pageview(T0.plusSeconds(2), "v2", "/");
+        harness.tick();
+        assertThat(harness.latest().get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(2);
+        assertThat(harness.latest().get(total(Granularity.MINUTE, T0)).getFinalized()).isFalse();
+    }
+
+    @Test
+    void an_out_of_order_event_within_grace_counts_in_every_tier_and_a_later_one_only_in_the_late_metric() {
+        pageview(T0.plusSeconds(10), "v1", "/");
+        pageview(T0.plus(Duration.ofMinutes(5)), "v1", "/");
+        pageview(T0.plusSeconds(20), "v2", "/"); // 5 minutes late: within grace
+        pageview(T0.plus(Duration.ofMinutes(30)), "v1", "/");
+        pageview(T0.plusSeconds(30), "v3", "/"); // 30 minutes late: its minute closed at T0 + 11 min
+        harness.tick();
+        closeEverything();
+
+        Map<RollupKey, Rollup> latest = harness.latest();
+        assertThat(latest.get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(2);
+        assertThat(latest.get(total(Granularity.MINUTE, T0)).getVisitorsEstimate()).isCloseTo(2.0, within(1e-6));
+        assertThat(latest.get(total(Granularity.HOUR, T0)).getPageviews()).isEqualTo(4);
+        assertThat(latest.get(total(Granularity.DAY, Instant.parse("2026-11-22T00:00:00Z"))).getPageviews()).isEqualTo(4);
+        assertThat(harness.late.get()).isEqualTo(1);
+    }
+
+    @Test
+    void bots_are_counted_in_a_metric_and_left_out_of_every_rollup() {
+        pageview(T0, "v1", "/");
+        harness.send(TrackedEvents.pageview().setReceivedAt(T0).setVisitorId("bot").setUserAgent(TrackedEvents.GOOGLEBOT).build());
+        harness.tick();
+
+        Map<RollupKey, Rollup> latest = harness.latest();
+        assertThat(latest.get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(1);
+        assertThat(latest).doesNotContainKey(key(Granularity.MINUTE, "device", "bot", T0));
+        assertThat(harness.bots.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_closed_minute_publishes_a_final_record_and_its_hour_and_day_are_the_union_of_their_minutes() {
+        pageview(T0.plusSeconds(5), "v1", "/");
+        pageview(T0.plusSeconds(65), "v1", "/a");
+        pageview(T0.plusSeconds(70), "v2", "/a");
+        harness.tick();
+        closeEverything();
+
+        Map<RollupKey, Rollup> latest = harness.latest();
+        Rollup minute0 = latest.get(total(Granularity.MINUTE, T0));
+        Rollup minute1 = latest.get(total(Granularity.MINUTE, T0.plusSeconds(60)));
+        Rollup hour = latest.get(total(Granularity.HOUR, T0));
+        Rollup day = latest.get(total(Granularity.DAY, Instant.parse("2026-11-22T00:00:00Z")));
+        assertThat(List.of(minute0, minute1, hour, day)).allMatch(Rollup::getFinalized);
+        assertThat(hour.getPageviews()).isEqualTo(3);
+        assertThat(hour.getVisitorsEstimate()).isCloseTo(2.0, within(1e-6)); // v1 is in both minutes: counted once
+        assertThat(day.getPageviews()).isEqualTo(3);
+        assertThat(sketch(day).getEstimate()).isCloseTo(2.0, within(1e-6));
+        // Each key's last record is the final one: nothing is published for a bucket after it closed.
+        Map<RollupKey, Integer> finals = new java.util.HashMap<>();
+        for (KeyValue<RollupKey, Rollup> record : harness.published) {
+            assertThat(finals).as("record after the final one for %s", record.key).doesNotContainKey(record.key);
+            if (record.value.getFinalized()) {
+                finals.put(record.key, 1);
+            }
+        }
+    }
+
+    @Test
+    void events_beyond_the_write_ahead_capacity_are_drained_early_and_all_counted() {
+        for (int i = 0; i < 2_500; i++) {
+            pageview(T0.plusMillis(i), "v" + (i % 50), "/");
+        }
+        harness.tick();
+
+        assertThat(harness.latest().get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(2_500);
+    }
+
+    static HllSketch sketch(Rollup rollup) {
+        return HllSketch.heapify(Memory.wrap(rollup.getVisitorsSketch().array()));
+    }
+
+    static TrackedEvent.Builder event() {
+        return TrackedEvents.pageview();
     }
 }

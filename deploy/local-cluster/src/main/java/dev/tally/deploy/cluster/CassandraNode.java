@@ -45,7 +45,8 @@ public final class CassandraNode implements AutoCloseable {
             "io.netty.buffer.PooledByteBufAllocator");
 
     private final CassandraSettings settings;
-    private final ChildProcess process;
+    /** Replaced by {@link #restart}; the node object stays the same for everyone holding it. */
+    private volatile ChildProcess process;
 
     private CassandraNode(CassandraSettings settings, ChildProcess process) {
         this.settings = settings;
@@ -58,6 +59,11 @@ public final class CassandraNode implements AutoCloseable {
      * or it is not ready within {@code readyTimeout}; the child is stopped in every such case.
      */
     public static CassandraNode start(CassandraSettings settings, Duration readyTimeout) {
+        return new CassandraNode(settings, launch(settings, readyTimeout));
+    }
+
+    /** Starts the child and waits until it answers CQL; out: the running child. */
+    private static ChildProcess launch(CassandraSettings settings, Duration readyTimeout) {
         long started = System.nanoTime();
         Instant deadline = Instant.now().plus(readyTimeout);
         CassandraConfig config = new CassandraConfig(settings);
@@ -80,7 +86,7 @@ public final class CassandraNode implements AutoCloseable {
         }
         LOG.info("Cassandra {} ready on {}:{} in {} s (pid {})", version, settings.host(), settings.cqlPort(),
                 ChildProcess.seconds(Duration.ofNanos(System.nanoTime() - started)), process.pid());
-        return new CassandraNode(settings, process);
+        return process;
     }
 
     private static void writeConfig(CassandraConfig config) {
@@ -197,6 +203,28 @@ public final class CassandraNode implements AutoCloseable {
     /** SIGKILL, as in a crash; returns once the process is gone. */
     public void kill() {
         process.kill();
+    }
+
+    /**
+     * Stops the node (SIGTERM, then SIGKILL after 30 s) and keeps its data directory, so that
+     * {@link #restart} brings it back with its data: an outage, for tests of what depends on it.
+     */
+    public void stop() {
+        process.stop();
+    }
+
+    /**
+     * Starts the node again after {@link #stop} or {@link #kill}, on the same ports and data directory,
+     * and returns once it answers CQL. Clients that kept their sessions reconnect by themselves.
+     *
+     * @throws IllegalStateException if the node is still running
+     * @throws ServerStartException as {@link #start}
+     */
+    public synchronized void restart(Duration readyTimeout) {
+        if (process.isAlive()) {
+            throw new IllegalStateException("The " + NAME + " (pid " + process.pid() + ") is still running; stop it first");
+        }
+        process = launch(settings, readyTimeout);
     }
 
     /** SIGTERM (the node drains and flushes), then SIGKILL after 30 s. Harmless if already stopped. */

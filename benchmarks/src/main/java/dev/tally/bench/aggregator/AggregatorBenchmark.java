@@ -1,0 +1,301 @@
+package dev.tally.bench.aggregator;
+
+import dev.tally.aggregator.AggregatorApp;
+import dev.tally.aggregator.config.AggregatorConfig;
+import dev.tally.aggregator.enrich.Enricher;
+import dev.tally.aggregator.enrich.ReferrerClassifier;
+import dev.tally.aggregator.enrich.YauaaClassifier;
+import dev.tally.aggregator.topology.ReceivedAtTimestamp;
+import dev.tally.aggregator.topology.RollupCounters;
+import dev.tally.aggregator.topology.RollupTopology;
+import dev.tally.bench.report.DocSection;
+import dev.tally.deploy.cluster.KafkaNode;
+import dev.tally.deploy.cluster.KafkaSettings;
+import dev.tally.schemas.Topic;
+import dev.tally.schemas.TopicCatalogue;
+import dev.tally.schemas.avro.Granularity;
+import dev.tally.schemas.avro.TrackedEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.TimeWindows;
+
+/**
+ * Stream aggregator throughput on the real local broker: the full topology (enrichment, all ten
+ * dimensions, minute/hour/day tiers, exactly-once v2) against the plain baseline
+ * {@code groupByKey().windowedBy(1 minute).count()} with exactly-once, over the same input, alternating
+ * in the same run, for (a) 1,000 sites with even traffic and (b) one site with 90% of it.
+ *
+ * <p>Throughput is input events over the time from the first to the last committed input offset (start-up
+ * and the user-agent rules' loading are outside it). Both use the aggregator's Streams settings (one
+ * stream thread, 1 s commit interval). Also reported for the aggregator: state directory size per
+ * million events and records written to the rollup topics per 1,000 input events.
+ */
+public final class AggregatorBenchmark {
+    private static final int PARTITIONS = 6;
+    private static final String HEADING = "Stream aggregator: events per second";
+    private static final String MARKER = "aggregator-bench";
+
+    private record Scenario(String name, String description, BenchEvents events) {}
+
+    private record Run(double eventsPerSecond, long stateBytes, long rollupRecords) {}
+
+    private final KafkaNode kafka;
+    private final Path workDir;
+    private final int events;
+    private final Enricher enricher;
+
+    private AggregatorBenchmark(KafkaNode kafka, Path workDir, int events, Enricher enricher) {
+        this.kafka = kafka;
+        this.workDir = workDir;
+        this.events = events;
+        this.enricher = enricher;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        Path workDir = Path.of(options.getOrDefault("--work-dir", Files.createTempDirectory("tally-agg-bench").toString()));
+        int events = Integer.parseInt(options.getOrDefault("--events", "300000"));
+        int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+        System.out.println("Loading user-agent rules");
+        Enricher enricher = new Enricher(new YauaaClassifier(20_000), ReferrerClassifier.bundled());
+        // Kafka only: nothing here uses Cassandra, and an idle node would still take CPU from the run.
+        try (KafkaNode kafka = KafkaNode.start(KafkaSettings.onFreePorts(workDir.resolve("kafka")), Duration.ofMinutes(3))) {
+            AggregatorBenchmark bench = new AggregatorBenchmark(kafka, workDir, events, enricher);
+            List<Scenario> scenarios = List.of(
+                    new Scenario("even", "(a) 1,000 sites, even traffic", new BenchEvents(1_000, 0, 1)),
+                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic", new BenchEvents(1_000, 0.9, 2)));
+            StringBuilder table = new StringBuilder();
+            table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events | Rollup records per 1,000 events | Rounds (baseline / aggregator events/s) |\n");
+            table.append("|---|---|---|---|---|---|---|\n");
+            for (Scenario scenario : scenarios) {
+                table.append(bench.measure(scenario, rounds)).append('\n');
+            }
+            String report = "Command: `" + options.getOrDefault("--command", "bench/aggregator.sh") + "`, " + events
+                    + " input events per scenario (6 partitions), " + rounds + " alternating rounds, run finished "
+                    + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".\n"
+                    + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK " + System.getProperty("java.version")
+                    + ". Beside it: " + options.getOrDefault("--quiet-note", "not recorded") + ".\n\n" + table;
+            System.out.println(report);
+            if (options.containsKey("--doc")) {
+                DocSection.update(Path.of(options.get("--doc")), HEADING, MARKER, report);
+            }
+        }
+    }
+
+    private String measure(Scenario scenario, int rounds) throws Exception {
+        String namespace = "bench_" + scenario.name() + "_" + Long.toString(System.nanoTime(), 36);
+        TopicCatalogue topics = TopicCatalogue.forNamespace(namespace);
+        createTopics(topics);
+        produce(topics, scenario.events());
+        List<Double> baseline = new ArrayList<>();
+        List<Run> aggregator = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            baseline.add(run(topics, namespace + "-baseline-" + round, baselineTopology(topics)).eventsPerSecond());
+            long before = committedRecords(topics);
+            Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics));
+            aggregator.add(new Run(run.eventsPerSecond(), run.stateBytes(), committedRecords(topics) - before));
+            System.out.printf(Locale.ROOT, "%s round %d: baseline %.0f, aggregator %.0f events/s%n",
+                    scenario.name(), round, baseline.get(round - 1), run.eventsPerSecond());
+        }
+        double base = median(baseline);
+        double agg = median(aggregator.stream().map(Run::eventsPerSecond).toList());
+        double stateMb = median(aggregator.stream().map(r -> r.stateBytes() / 1e6 * 1e6 / events).toList());
+        double records = median(aggregator.stream().map(r -> r.rollupRecords() * 1000.0 / events).toList());
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < rounds; i++) {
+            each.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.0f / %.0f", baseline.get(i), aggregator.get(i).eventsPerSecond()));
+        }
+        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% | %.1f MB | %.0f | %s |",
+                scenario.description(), base, agg, 100 * agg / base, stateMb, records, each);
+    }
+
+    private Topology baselineTopology(TopicCatalogue topics) {
+        Topic<String, TrackedEvent> raw = topics.rawEvents();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(raw.name(), Consumed.with(Serdes.String(), raw.valueSerde()).withTimestampExtractor(new ReceivedAtTimestamp()))
+                .groupByKey(Grouped.with(Serdes.String(), raw.valueSerde()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofMinutes(10)))
+                .count(Materialized.as("baseline-counts"));
+        return builder.build();
+    }
+
+    private Topology aggregatorTopology(TopicCatalogue topics) {
+        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536),
+                Clock.systemUTC(), RollupCounters.NONE).build();
+    }
+
+    private Run run(TopicCatalogue topics, String applicationId, Topology topology) throws Exception {
+        Path stateDir = workDir.resolve("state").resolve(applicationId);
+        AggregatorConfig config = new AggregatorConfig(kafka.bootstrapServers(), topics.namespace(), applicationId,
+                stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), 1, 65_536, 20_000, "127.0.0.1", 0);
+        Properties props = AggregatorApp.streamsProperties(config);
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
+            streams.start();
+            long target = endOffsets(admin, topics.rawEvents().name());
+            long firstNanos = 0;
+            long lastReport = System.nanoTime();
+            long firstCommitted = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+            while (true) {
+                long committed = committedInput(admin, topics, applicationId);
+                long now = System.nanoTime();
+                if (committed > 0 && firstNanos == 0) {
+                    firstNanos = now;
+                    firstCommitted = committed;
+                }
+                if (committed >= target) {
+                    long stateBytes = sizeOf(stateDir);
+                    double seconds = (now - firstNanos) / 1e9;
+                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0);
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + " of " + target + ")");
+                }
+                if (now - lastReport > TimeUnit.SECONDS.toNanos(15)) {
+                    System.out.printf(Locale.ROOT, "%s: %,d of %,d input events committed%n", applicationId, committed, target);
+                    lastReport = now;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private void createTopics(TopicCatalogue topics) throws Exception {
+        try (Admin admin = admin()) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            for (Topic<?, ?> topic : topics.all()) {
+                newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config()));
+            }
+            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void produce(TopicCatalogue topics, BenchEvents generator) {
+        Topic<String, TrackedEvent> raw = topics.rawEvents();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Random random = new Random(generator.seed());
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (KafkaProducer<String, TrackedEvent> producer = new KafkaProducer<>(props, new StringSerializer(), raw.valueSerde().serializer())) {
+            for (int i = 0; i < events; i++) {
+                TrackedEvent event = generator.event(random, i, events);
+                producer.send(new ProducerRecord<>(raw.name(), TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId()), event),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failure.compareAndSet(null, error);
+                            }
+                        });
+            }
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("Could not write the benchmark input", failure.get());
+        }
+    }
+
+    private static long committedInput(Admin admin, TopicCatalogue topics, String applicationId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return offsets.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topics.rawEvents().name()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            request.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** Records in the three rollup topics, committed transactions only (transaction markers excluded). */
+    private long committedRecords(TopicCatalogue topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (Granularity granularity : Granularity.values()) {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    partitions.add(new TopicPartition(topics.rollups(granularity).name(), p));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                count += consumer.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        return count;
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    private static long sizeOf(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0; // RocksDB may delete a file while we walk
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tally.aggregator.rollup;
+
+import dev.tally.schemas.avro.EnrichedEvent;
+import dev.tally.schemas.avro.EventType;
+
+/**
+ * The breakdowns every rollup is computed for ({@code RollupKey.dimension}), and how an enriched event
+ * maps to each. An event without a value for a dimension (no referrer, no utm_source, a page view for
+ * {@code event_name}) is simply not counted under it; {@code total} counts every event.
+ */
+public enum Dimension {
+    TOTAL("total"),
+    PAGE("page"),
+    REFERRER_HOST("referrer_host"),
+    CHANNEL("channel"),
+    UTM_SOURCE("utm_source"),
+    UTM_CAMPAIGN("utm_campaign"),
+    EVENT_NAME("event_name"),
+    BROWSER("browser"),
+    OS("os"),
+    DEVICE("device");
+
+    private static final Dimension[] ALL = values();
+
+    private final String key;
+
+    Dimension(String key) {
+        this.key = key;
+    }
+
+    /** The name used in {@code RollupKey.dimension} and the Cassandra tables. */
+    public String key() {
+        return key;
+    }
+
+    static Dimension ofOrdinal(int ordinal) {
+        return ALL[ordinal];
+    }
+
+    /** The value of each dimension for {@code event}, indexed by ordinal; null where it does not apply. */
+    public static String[] valuesOf(EnrichedEvent event) {
+        String[] values = new String[ALL.length];
+        values[TOTAL.ordinal()] = "";
+        values[PAGE.ordinal()] = event.getPath();
+        values[REFERRER_HOST.ordinal()] = event.getReferrerHost();
+        values[CHANNEL.ordinal()] = event.getChannel();
+        values[UTM_SOURCE.ordinal()] = event.getUtmSource();
+        values[UTM_CAMPAIGN.ordinal()] = event.getUtmCampaign();
+        // Page views are counted by total and page; event_name is the breakdown of custom events (goals).
+        values[EVENT_NAME.ordinal()] = event.getEvent().getType() == EventType.CUSTOM ? event.getEvent().getName() : null;
+        values[BROWSER.ordinal()] = event.getBrowser();
+        values[OS.ordinal()] = event.getOs();
+        values[DEVICE.ordinal()] = event.getDeviceType();
+        return values;
+    }
+
+    public static int count() {
+        return ALL.length;
+    }
+}

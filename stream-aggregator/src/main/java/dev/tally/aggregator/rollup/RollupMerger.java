@@ -1,0 +1,118 @@
+package dev.tally.aggregator.rollup;
+
+import dev.tally.schemas.avro.Granularity;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The merge step: sums the partials of every input partition into one site's minute, publishes open
+ * buckets' changes, and closes buckets once stream time passes their end plus the grace period.
+ *
+ * <p>Tiers agree by construction: an hour and a day are never fed events directly, only the final
+ * state of each of their minutes as that minute closes. So every closed hour is exactly the merge of its
+ * closed minutes, and a day of its hours (same register-wise sketch union, same sums). A partial that
+ * arrives for an already closed minute is dropped from every tier and counted as late.
+ *
+ * <p>Publishing: an open minute is re-published (not final) whenever it changed since the last publish,
+ * and an open hour or day whenever one of its minutes closed; each bucket publishes a last record with
+ * {@code finalized = true} when it closes.
+ */
+public final class RollupMerger {
+    private final BucketStore store;
+    private final long graceMs;
+    private final LateCounter late;
+
+    /** Told how many accepted events were dropped because their minute had already closed. */
+    @FunctionalInterface
+    public interface LateCounter {
+        void lateEvents(long events);
+    }
+
+    public RollupMerger(BucketStore store, long graceMs, LateCounter late) {
+        this.store = store;
+        this.graceMs = graceMs;
+        this.late = late;
+    }
+
+    public void accept(SitePartial partial) {
+        if (partial.isHeartbeat()) {
+            return;
+        }
+        if (store.closedAt() != Long.MIN_VALUE
+                && Buckets.isClosed(Granularity.MINUTE, partial.minuteStart(), graceMs, store.closedAt())) {
+            late.lateEvents(partial.state().events());
+            return;
+        }
+        BucketId minute = new BucketId(Granularity.MINUTE, partial.minuteStart(), partial.siteId());
+        BucketState state = store.get(minute);
+        if (state == null) {
+            state = new BucketState();
+        }
+        state.merge(partial.state());
+        store.put(minute, state);
+        store.markChanged(minute);
+    }
+
+    /** Closes every bucket whose end plus grace is at or before {@code streamTimeMs}, oldest tier first. */
+    public void closeUpTo(long streamTimeMs, Instant now, RollupRecords.Sink sink) {
+        long closedAt = store.closedAt();
+        // Buckets of every tier close only as stream time crosses a minute's end + grace: skip the scans otherwise.
+        if (streamTimeMs <= closedAt || closedAt != Long.MIN_VALUE && lastClosableMinute(streamTimeMs) == lastClosableMinute(closedAt)) {
+            return;
+        }
+        for (BucketId minute : store.startingAtOrBefore(Granularity.MINUTE, streamTimeMs - graceMs - Buckets.MINUTE_MS)) {
+            BucketState state = store.get(minute);
+            publishAll(minute, state, now, sink);
+            foldInto(new BucketId(Granularity.HOUR, Buckets.start(Granularity.HOUR, minute.start()), minute.siteId()), state);
+            foldInto(new BucketId(Granularity.DAY, Buckets.start(Granularity.DAY, minute.start()), minute.siteId()), state);
+            close(minute);
+        }
+        for (Granularity tier : new Granularity[] {Granularity.HOUR, Granularity.DAY}) {
+            for (BucketId bucket : store.startingAtOrBefore(tier, streamTimeMs - graceMs - Buckets.width(tier))) {
+                publishAll(bucket, store.get(bucket), now, sink);
+                close(bucket);
+            }
+        }
+        store.setClosedAt(streamTimeMs);
+    }
+
+    /** Publishes the changed dimension values of every bucket that changed since its last publish. */
+    public void publishChanged(Instant now, RollupRecords.Sink sink) {
+        for (BucketId id : store.changed()) {
+            BucketState state = store.get(id);
+            if (state != null) {
+                for (DimensionValue value : state.changed()) {
+                    sink.publish(RollupRecords.key(id, value), RollupRecords.value(id, value, state.metrics().get(value), false, now));
+                }
+                state.markPublished();
+                store.put(id, state);
+            }
+            store.clearChanged(id);
+        }
+    }
+
+    private long lastClosableMinute(long streamTimeMs) {
+        return Math.floorDiv(streamTimeMs - graceMs - Buckets.MINUTE_MS, Buckets.MINUTE_MS);
+    }
+
+    private void foldInto(BucketId coarser, BucketState minute) {
+        BucketState state = store.get(coarser);
+        if (state == null) {
+            state = new BucketState();
+        }
+        state.merge(minute);
+        store.put(coarser, state);
+        store.markChanged(coarser);
+    }
+
+    private void publishAll(BucketId id, BucketState state, Instant now, RollupRecords.Sink sink) {
+        for (Map.Entry<DimensionValue, Metrics> entry : state.metrics().entrySet()) {
+            sink.publish(RollupRecords.key(id, entry.getKey()), RollupRecords.value(id, entry.getKey(), entry.getValue(), true, now));
+        }
+    }
+
+    private void close(BucketId id) {
+        store.delete(id);
+        store.clearChanged(id);
+    }
+}
