@@ -15,6 +15,7 @@ import dev.tally.common.http.ServiceMetrics;
 import dev.tally.schemas.TopicCatalogue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,13 +61,19 @@ public final class AggregatorApp implements RunningService {
         Enricher enricher = new Enricher(new YauaaClassifier(config.userAgentCacheSize()), ReferrerClassifier.bundled());
         LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
         RollupTopology topology = new RollupTopology(topics, enricher,
-                new RollupTopology.Settings(config.grace(), config.commitInterval(), config.preAggregationBufferEvents()),
+                new RollupTopology.Settings(config.grace(), config.commitInterval(), config.preAggregationBufferEvents(),
+                        config.sourceIdleAfter()),
                 Clock.systemUTC(), counters(metrics));
         KafkaStreams streams = new KafkaStreams(topology.build(), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("Stream thread failed; replacing it (exactly-once: its uncommitted work is redone)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        // Kafka Streams tags store metrics in-memory-state-id or rocksdb-state-id by store type, under the same
+        // names; Prometheus needs one tag key set per name, so both become state.id (and the type is in the id).
+        metrics.registry().config()
+                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "in.memory.state.id", "state.id"))
+                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "rocksdb.state.id", "state.id"));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         streams.start();

@@ -156,14 +156,14 @@ public final class AggregatorBenchmark {
     }
 
     private Topology aggregatorTopology(TopicCatalogue topics) {
-        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536),
+        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, Duration.ofSeconds(30)),
                 Clock.systemUTC(), RollupCounters.NONE).build();
     }
 
     private Run run(TopicCatalogue topics, String applicationId, Topology topology) throws Exception {
         Path stateDir = workDir.resolve("state").resolve(applicationId);
         AggregatorConfig config = new AggregatorConfig(kafka.bootstrapServers(), topics.namespace(), applicationId,
-                stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), 1, 65_536, 20_000, "127.0.0.1", 0);
+                stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 1, 65_536, 20_000, "127.0.0.1", 0);
         Properties props = AggregatorApp.streamsProperties(config);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
             streams.start();

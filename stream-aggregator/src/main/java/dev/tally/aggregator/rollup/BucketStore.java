@@ -2,10 +2,11 @@ package dev.tally.aggregator.rollup;
 
 import dev.tally.schemas.avro.Granularity;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Durable state of the merge step: open buckets of every tier, which of them have unpublished changes,
- * and the stream time up to which buckets have been closed. The Kafka Streams adapter keeps all of it
+ * the stream time up to which buckets have been closed, and each input partition's latest stream time. The Kafka Streams adapter keeps all of it
  * in changelogged state stores, so it commits atomically with the input offsets and the output records.
  */
 public interface BucketStore {
@@ -28,4 +29,9 @@ public interface BucketStore {
     long closedAt();
 
     void setClosedAt(long streamTimeMs);
+
+    /** The latest stream time each input partition reported, by partition (see {@link SourceWatermarks}). */
+    Map<Integer, Long> sourceStreamTimes();
+
+    void setSourceStreamTime(int source, long streamTimeMs);
 }

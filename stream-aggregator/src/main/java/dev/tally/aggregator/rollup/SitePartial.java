@@ -1,33 +1,45 @@
 package dev.tally.aggregator.rollup;
 
 /**
- * A pre-aggregated slice of one site's minute from one input partition: what the pre-aggregation step
- * sends to the merge step instead of the individual events (the streaming form of write striping: the
- * partitions are the stripes, the merge step sums them).
+ * What the pre-aggregation step sends to the merge step: either a pre-aggregated slice of one site's
+ * minute from one input partition (the streaming form of write striping: the partitions are the stripes,
+ * the merge step sums them), or a heartbeat carrying the sender's {@link SourceProgress}.
+ *
+ * @param progress only on heartbeats, which have an empty site id and no state
  */
-public record SitePartial(String siteId, long minuteStart, BucketState state) {
+public record SitePartial(String siteId, long minuteStart, BucketState state, SourceProgress progress) {
 
-    /**
-     * A partial without events, sent to every merge partition at each drain: it carries the sender's
-     * time, so buckets close on merge partitions whose sites are quiet too.
-     */
-    public static SitePartial heartbeat() {
-        return new SitePartial("", 0, new BucketState());
+    public SitePartial(String siteId, long minuteStart, BucketState state) {
+        this(siteId, minuteStart, state, null);
+    }
+
+    /** Sent to every merge partition at each drain, so buckets close on partitions whose sites are quiet too. */
+    public static SitePartial heartbeat(SourceProgress progress) {
+        return new SitePartial("", 0, new BucketState(), progress);
     }
 
     public boolean isHeartbeat() {
-        return siteId.isEmpty();
+        return progress != null;
     }
 
     public byte[] toBytes() {
         return Codec.encode(out -> {
-            Codec.writeString(out, siteId);
-            out.writeLong(minuteStart);
-            state.writeTo(out);
+            out.writeBoolean(isHeartbeat());
+            if (isHeartbeat()) {
+                out.writeInt(progress.source());
+                out.writeLong(progress.streamTimeMs());
+                out.writeBoolean(progress.readRecords());
+            } else {
+                Codec.writeString(out, siteId);
+                out.writeLong(minuteStart);
+                state.writeTo(out);
+            }
         });
     }
 
     public static SitePartial fromBytes(byte[] bytes) {
-        return Codec.decode(bytes, in -> new SitePartial(Codec.readString(in), in.readLong(), BucketState.readFrom(in)));
+        return Codec.decode(bytes, in -> in.readBoolean()
+                ? heartbeat(new SourceProgress(in.readInt(), in.readLong(), in.readBoolean()))
+                : new SitePartial(Codec.readString(in), in.readLong(), BucketState.readFrom(in)));
     }
 }

@@ -5,6 +5,7 @@ import dev.tally.aggregator.rollup.Codec;
 import dev.tally.aggregator.rollup.PartialBuffer;
 import dev.tally.aggregator.rollup.RollupInput;
 import dev.tally.aggregator.rollup.SitePartial;
+import dev.tally.aggregator.rollup.SourceProgress;
 import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
 import java.nio.ByteBuffer;
@@ -18,23 +19,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Pre-aggregation, in the task that reads an input partition. In: enriched events (key site|visitor).
- * Out: one {@link SitePartial} per (site, minute) per drain, keyed by site, timestamped with this task's
- * stream time at the previous drain. A site with most of the traffic is thus summed in every partition in parallel, and the
- * merge step receives a few partials per second instead of every event.
+ * Out: one {@link SitePartial} per (site, minute) per drain, keyed by site, then a heartbeat to every
+ * merge partition with this partition's {@link SourceProgress}. A site with most of the traffic is thus
+ * summed in every partition in parallel, and the merge step receives a few partials per second instead of
+ * every event.
  *
- * <p>Bots and events whose minute has already closed (end + grace at or before stream time) are counted
- * and left out. Accepted events are summed in memory and drained at least once per commit interval.
+ * <p>Bots and events whose minute has already closed (end + grace at or before this partition's stream
+ * time) are counted and left out. Accepted events are summed in memory and drained once per commit
+ * interval; the heartbeat goes out at every drain, with or without events, so the merge step can tell a
+ * quiet partition from a lagging one.
  *
  * <p>Exactly-once: a commit must never cover an input offset whose effect is only in memory. So every
  * accepted event is also written to a changelogged ring buffer (the write-ahead store) in the same
  * transaction, and each drain records the last sequence number it covered. After a crash the store is
  * restored from its changelog and the events not yet drained are summed again. The ring holds
  * {@code capacity} events; when full, the buffer is drained early.
- *
- * <p>Why the previous drain's stream time: the merge step closes minutes by the timestamps it receives.
- * Every event of a drain was accepted at a stream time at or after the previous drain, when its minute
- * was still open, so stamping the drain with that time can never make the merge step close a minute
- * before this drain's partial for it has arrived (the cost: minutes close one drain later).
  */
 final class PreAggregateProcessor implements Processor<String, EnrichedEvent, String, SitePartial> {
     private static final long DRAINED_THROUGH_KEY = -1L;
@@ -50,7 +49,7 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     private KeyValueStore<Long, byte[]> writeAhead;
     private long nextSeq;
     private long drainedThrough;
-    private long previousDrainStreamTime;
+    private boolean readSinceDrain;
 
     PreAggregateProcessor(String storeName, Duration grace, Duration drainInterval, int capacity, RollupCounters counters) {
         this.storeName = storeName;
@@ -65,14 +64,16 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
         this.context = context;
         this.writeAhead = context.getStateStore(storeName);
         recover();
-        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            drain();
+            heartbeat();
+        });
     }
 
     /** Re-sums what the restored write-ahead store holds beyond the last drain. */
     private void recover() {
         byte[] marker = writeAhead.get(DRAINED_THROUGH_KEY);
         drainedThrough = marker == null ? -1 : ByteBuffer.wrap(marker).getLong();
-        previousDrainStreamTime = marker == null ? 0 : ByteBuffer.wrap(marker).getLong(Long.BYTES);
         nextSeq = drainedThrough + 1;
         try (KeyValueIterator<Long, byte[]> slots = writeAhead.all()) {
             slots.forEachRemaining(slot -> {
@@ -94,6 +95,7 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     @Override
     public void process(Record<String, EnrichedEvent> record) {
         EnrichedEvent event = record.value();
+        readSinceDrain = true;
         if (event.getBot()) {
             counters.botEvents(1);
             return;
@@ -117,13 +119,18 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
         if (buffer.events() == 0) {
             return;
         }
+        long stamp = Math.max(0, context.currentStreamTimeMs());
         for (SitePartial partial : buffer.drain()) {
-            context.forward(new Record<>(partial.siteId(), partial, previousDrainStreamTime));
+            context.forward(new Record<>(partial.siteId(), partial, stamp));
         }
-        context.forward(new Record<>("", SitePartial.heartbeat(), previousDrainStreamTime));
         drainedThrough = nextSeq - 1;
-        previousDrainStreamTime = Math.max(previousDrainStreamTime, context.currentStreamTimeMs());
-        writeAhead.put(DRAINED_THROUGH_KEY,
-                ByteBuffer.allocate(2 * Long.BYTES).putLong(drainedThrough).putLong(previousDrainStreamTime).array());
+        writeAhead.put(DRAINED_THROUGH_KEY, ByteBuffer.allocate(Long.BYTES).putLong(drainedThrough).array());
+    }
+
+    /** After the drain's partials (same producer, so they reach every merge partition first). */
+    private void heartbeat() {
+        SourceProgress progress = new SourceProgress(context.taskId().partition(), context.currentStreamTimeMs(), readSinceDrain);
+        context.forward(new Record<>("", SitePartial.heartbeat(progress), Math.max(0, context.currentStreamTimeMs())));
+        readSinceDrain = false;
     }
 }

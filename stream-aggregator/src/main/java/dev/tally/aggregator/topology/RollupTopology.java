@@ -50,8 +50,10 @@ public final class RollupTopology {
      * @param grace           how late an event may be and still count (by event time, against stream time)
      * @param publishInterval how often open buckets are drained and re-published; the commit interval
      * @param bufferEvents    capacity of the pre-aggregation write-ahead ring per input partition
+     * @param sourceIdleAfter how long an input partition must report reading nothing before buckets close
+     *                        without waiting for it (see {@code SourceWatermarks})
      */
-    public record Settings(Duration grace, Duration publishInterval, int bufferEvents) {}
+    public record Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter) {}
 
     public RollupTopology(TopicCatalogue topics, Enricher enricher, Settings settings, Clock clock, RollupCounters counters) {
         this.topics = topics;
@@ -86,7 +88,7 @@ public final class RollupTopology {
                 .repartition(Repartitioned.with(Serdes.String(), partialSerde()).withName("site-partials")
                         .withStreamPartitioner(new HeartbeatsToEveryPartition()))
                 .process(() -> new MergeProcessor(BUCKET_STORE, CHANGED_STORE, settings.grace(), settings.publishInterval(),
-                                clock, counters),
+                                settings.sourceIdleAfter(), clock, counters),
                         Named.as("merge"), BUCKET_STORE, CHANGED_STORE)
                 .to((key, value, context) -> topics.rollups(key.getGranularity()).name(),
                         Produced.with(minutes.keySerde(), minutes.valueSerde()).withName("rollups"));

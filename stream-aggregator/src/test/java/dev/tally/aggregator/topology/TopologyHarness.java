@@ -54,7 +54,7 @@ final class TopologyHarness implements AutoCloseable {
             }
         };
         RollupTopology topology = new RollupTopology(topics, SharedClassifier.enricher(),
-                new RollupTopology.Settings(grace, publishInterval, bufferEvents), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+                new RollupTopology.Settings(grace, publishInterval, bufferEvents, publishInterval), Clock.fixed(NOW, ZoneOffset.UTC), counters);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -1,0 +1,105 @@
+package dev.tally.aggregator.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class SourceWatermarksTest {
+    private static final long IDLE_AFTER = 30_000;
+    private static final long T = 1_700_000_000_000L;
+
+    private final InMemoryBucketStore store = new InMemoryBucketStore();
+    private long now = 5_000_000;
+
+    private SourceWatermarks started() {
+        SourceWatermarks watermarks = new SourceWatermarks(store, IDLE_AFTER, now);
+        now += IDLE_AFTER;
+        return watermarks;
+    }
+
+    @Test
+    void nothing_closes_until_partitions_it_never_heard_of_have_had_time_to_report() {
+        SourceWatermarks watermarks = new SourceWatermarks(store, IDLE_AFTER, now);
+        watermarks.record(new SourceProgress(0, T, true), now);
+
+        assertThat(watermarks.closableUpTo(now + IDLE_AFTER - 1)).isEmpty();
+        assertThat(watermarks.closableUpTo(now + IDLE_AFTER)).hasValue(T);
+    }
+
+    @Test
+    void buckets_close_at_the_slowest_reading_partition() {
+        SourceWatermarks watermarks = started();
+        watermarks.record(new SourceProgress(0, T + 600_000, true), now);
+        watermarks.record(new SourceProgress(1, T, true), now);
+        watermarks.record(new SourceProgress(2, T + 60_000, true), now);
+
+        assertThat(watermarks.closableUpTo(now)).hasValue(T);
+    }
+
+    @Test
+    void a_partition_that_stops_reporting_keeps_holding_the_others_back() {
+        SourceWatermarks watermarks = started();
+        watermarks.record(new SourceProgress(0, T, true), now);
+        watermarks.record(new SourceProgress(1, T, true), now);
+        for (int second = 1; second <= 120; second++) {
+            now += 1_000;
+            watermarks.record(new SourceProgress(0, T + second * 1_000L, true), now);
+        }
+
+        assertThat(watermarks.closableUpTo(now)).as("partition 1 may be restarting with a backlog").hasValue(T);
+    }
+
+    @Test
+    void a_partition_that_reports_reading_nothing_stops_holding_the_others_back_until_it_reads_again() {
+        SourceWatermarks watermarks = started();
+        watermarks.record(new SourceProgress(0, T, true), now);
+        watermarks.record(new SourceProgress(1, T, true), now);
+        for (int second = 1; second <= 30; second++) {
+            now += 1_000;
+            watermarks.record(new SourceProgress(0, T + second * 1_000L, true), now);
+            watermarks.record(new SourceProgress(1, T, false), now);
+            assertThat(watermarks.closableUpTo(now)).hasValue(second < 30 ? T : T + 30_000);
+        }
+
+        now += 1_000;
+        watermarks.record(new SourceProgress(1, T + 1_000, true), now);
+        assertThat(watermarks.closableUpTo(now)).hasValue(T + 1_000);
+    }
+
+    @Test
+    void when_every_partition_is_idle_buckets_close_at_the_furthest_stream_time() {
+        SourceWatermarks watermarks = started();
+        watermarks.record(new SourceProgress(0, T, true), now);
+        watermarks.record(new SourceProgress(1, T + 5_000, true), now);
+        now += IDLE_AFTER;
+        watermarks.record(new SourceProgress(0, T, false), now);
+        watermarks.record(new SourceProgress(1, T + 5_000, false), now);
+
+        assertThat(watermarks.closableUpTo(now)).hasValue(T + 5_000);
+    }
+
+    @Test
+    void a_partition_reading_before_it_has_a_stream_time_holds_everything() {
+        SourceWatermarks watermarks = started();
+        watermarks.record(new SourceProgress(0, T, true), now);
+        watermarks.record(new SourceProgress(1, -1, true), now);
+
+        assertThat(watermarks.closableUpTo(now)).isEmpty();
+    }
+
+    @Test
+    void stream_times_never_go_back_and_survive_a_restart_where_every_known_partition_counts_as_reading() {
+        SourceWatermarks before = started();
+        before.record(new SourceProgress(0, T + 120_000, true), now);
+        before.record(new SourceProgress(0, T, true), now);
+        before.record(new SourceProgress(1, T + 60_000, true), now);
+        now += IDLE_AFTER;
+        before.record(new SourceProgress(1, T + 60_000, false), now);
+        assertThat(before.closableUpTo(now)).as("partition 1 idle").hasValue(T + 120_000);
+
+        SourceWatermarks after = started();
+        assertThat(after.closableUpTo(now)).as("after a restart, partition 1 may have a backlog again")
+                .isEqualTo(OptionalLong.of(T + 60_000));
+    }
+}
