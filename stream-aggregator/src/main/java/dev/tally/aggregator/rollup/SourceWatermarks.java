@@ -9,19 +9,17 @@ import java.util.OptionalLong;
  * stream time, so a partition that lags behind the others (after a restart, a rebalance, or simply more
  * traffic) never finds the minutes of its partials already closed.
  *
- * <p>Two exceptions keep finalisation moving:
- * <ul>
- *   <li>A partition that keeps reporting that it read nothing for {@code idleAfter} is idle, not lagging
- *       (its consumer is at the end of the partition), and stops holding the others back until it reads
- *       again. A partition that stops reporting at all still holds them back: it may be restarting or
- *       moving to another instance with a backlog.</li>
- *   <li>If every known partition is idle, buckets close up to the furthest stream time any reported.</li>
- * </ul>
- * For {@code idleAfter} after the merge task starts nothing closes, so that partitions it has never heard
- * of (first start, new partitions) can report first.
+ * <p>A partition that keeps reporting that it read nothing for {@code idleAfter} is idle, not lagging: its
+ * consumer is at the end of the partition, so the next event it reads was received by a gateway about
+ * now. It then counts as being at {@code now - idleAfter} (or its own stream time, if later) until it
+ * reads again. That is what lets the last minutes before a quiet period close without waiting for new
+ * traffic (event time is the gateways' receive time, so wall clock bounds it), and it is the only place
+ * wall-clock time enters. A partition that stops reporting at all keeps holding the others back at its
+ * last stream time: it may be restarting or moving to another instance with a backlog.
  *
- * <p>Stream times are durable (they are part of the merge task's state); the activity clock is wall
- * clock and restarts with the task, so after a restart every known partition counts as active until it
+ * <p>For {@code idleAfter} after the merge task starts nothing closes, so that partitions it has never
+ * heard of (first start, new partitions) can report first. Stream times are durable (part of the merge
+ * task's state); activity is not, so after a restart every known partition counts as reading until it
  * reports otherwise.
  */
 public final class SourceWatermarks {
@@ -65,26 +63,21 @@ public final class SourceWatermarks {
 
     /** The stream time buckets may be closed up to now, or empty while that cannot be known yet. */
     public OptionalLong closableUpTo(long nowMs) {
-        if (nowMs - startedAtMs < idleAfterMs) {
+        if (nowMs - startedAtMs < idleAfterMs || activity.isEmpty()) {
             return OptionalLong.empty();
         }
         Map<Integer, Long> streamTimes = store.sourceStreamTimes();
-        long slowestActive = Long.MAX_VALUE;
-        long furthest = Long.MIN_VALUE;
+        long slowest = Long.MAX_VALUE;
         for (Map.Entry<Integer, Activity> source : activity.entrySet()) {
             Long streamTime = streamTimes.get(source.getKey());
             if (source.getValue().idle(idleAfterMs)) {
-                furthest = Math.max(furthest, streamTime == null ? Long.MIN_VALUE : streamTime);
+                slowest = Math.min(slowest, Math.max(streamTime == null ? Long.MIN_VALUE : streamTime, nowMs - idleAfterMs));
             } else if (streamTime == null) {
                 return OptionalLong.empty(); // reading, but no stream time yet: it may hold anything
             } else {
-                slowestActive = Math.min(slowestActive, streamTime);
-                furthest = Math.max(furthest, streamTime);
+                slowest = Math.min(slowest, streamTime);
             }
         }
-        if (slowestActive != Long.MAX_VALUE) {
-            return OptionalLong.of(slowestActive);
-        }
-        return furthest == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(furthest);
+        return OptionalLong.of(slowest);
     }
 }

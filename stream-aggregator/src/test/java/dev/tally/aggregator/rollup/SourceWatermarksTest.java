@@ -2,15 +2,15 @@ package dev.tally.aggregator.rollup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class SourceWatermarksTest {
     private static final long IDLE_AFTER = 30_000;
+    /** Stream times: an hour before the wall clock starts, as when an instance catches up a backlog. */
     private static final long T = 1_700_000_000_000L;
 
     private final InMemoryBucketStore store = new InMemoryBucketStore();
-    private long now = 5_000_000;
+    private long now = T + 3_600_000;
 
     private SourceWatermarks started() {
         SourceWatermarks watermarks = new SourceWatermarks(store, IDLE_AFTER, now);
@@ -51,7 +51,7 @@ class SourceWatermarksTest {
     }
 
     @Test
-    void a_partition_that_reports_reading_nothing_stops_holding_the_others_back_until_it_reads_again() {
+    void a_partition_that_reports_reading_nothing_counts_as_being_at_the_wall_clock_until_it_reads_again() {
         SourceWatermarks watermarks = started();
         watermarks.record(new SourceProgress(0, T, true), now);
         watermarks.record(new SourceProgress(1, T, true), now);
@@ -59,7 +59,8 @@ class SourceWatermarksTest {
             now += 1_000;
             watermarks.record(new SourceProgress(0, T + second * 1_000L, true), now);
             watermarks.record(new SourceProgress(1, T, false), now);
-            assertThat(watermarks.closableUpTo(now)).hasValue(second < 30 ? T : T + 30_000);
+            assertThat(watermarks.closableUpTo(now)).as("second " + second)
+                    .hasValue(second < 30 ? T : T + 30_000); // partition 0, the slower one once 1 is idle
         }
 
         now += 1_000;
@@ -68,15 +69,28 @@ class SourceWatermarksTest {
     }
 
     @Test
-    void when_every_partition_is_idle_buckets_close_at_the_furthest_stream_time() {
+    void after_the_last_event_buckets_keep_closing_as_wall_clock_time_passes() {
         SourceWatermarks watermarks = started();
         watermarks.record(new SourceProgress(0, T, true), now);
         watermarks.record(new SourceProgress(1, T + 5_000, true), now);
-        now += IDLE_AFTER;
-        watermarks.record(new SourceProgress(0, T, false), now);
-        watermarks.record(new SourceProgress(1, T + 5_000, false), now);
+        for (int second = 1; second <= 600; second++) {
+            now += 1_000;
+            watermarks.record(new SourceProgress(0, T, false), now);
+            watermarks.record(new SourceProgress(1, T + 5_000, false), now);
+        }
 
-        assertThat(watermarks.closableUpTo(now)).hasValue(T + 5_000);
+        assertThat(watermarks.closableUpTo(now)).hasValue(now - IDLE_AFTER);
+    }
+
+    @Test
+    void an_idle_partition_ahead_of_the_wall_clock_counts_at_its_own_stream_time() {
+        SourceWatermarks watermarks = started();
+        long ahead = now + 120_000; // a gateway whose clock runs two minutes fast
+        watermarks.record(new SourceProgress(0, ahead, true), now);
+        now += IDLE_AFTER;
+        watermarks.record(new SourceProgress(0, ahead, false), now);
+
+        assertThat(watermarks.closableUpTo(now)).hasValue(ahead);
     }
 
     @Test
@@ -94,12 +108,9 @@ class SourceWatermarksTest {
         before.record(new SourceProgress(0, T + 120_000, true), now);
         before.record(new SourceProgress(0, T, true), now);
         before.record(new SourceProgress(1, T + 60_000, true), now);
-        now += IDLE_AFTER;
-        before.record(new SourceProgress(1, T + 60_000, false), now);
-        assertThat(before.closableUpTo(now)).as("partition 1 idle").hasValue(T + 120_000);
+        assertThat(before.closableUpTo(now)).hasValue(T + 60_000);
 
         SourceWatermarks after = started();
-        assertThat(after.closableUpTo(now)).as("after a restart, partition 1 may have a backlog again")
-                .isEqualTo(OptionalLong.of(T + 60_000));
+        assertThat(after.closableUpTo(now)).as("restored, and partition 1 may have a backlog now").hasValue(T + 60_000);
     }
 }

@@ -33,6 +33,11 @@ final class TopologyHarness implements AutoCloseable {
     final AtomicLong bots = new AtomicLong();
     final AtomicLong late = new AtomicLong();
     final Duration publishInterval = Duration.ofSeconds(1);
+    /**
+     * Longer than any test's ticks, so the single input partition is never idle and buckets close by
+     * event time alone (idle partitions count at wall-clock time; see SourceWatermarks and its test).
+     */
+    static final Duration SOURCE_IDLE_AFTER = Duration.ofHours(1);
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, TrackedEvent> raw;
     private final TestOutputTopic<String, EnrichedEvent> enriched;
@@ -54,13 +59,14 @@ final class TopologyHarness implements AutoCloseable {
             }
         };
         RollupTopology topology = new RollupTopology(topics, SharedClassifier.enricher(),
-                new RollupTopology.Settings(grace, publishInterval, bufferEvents, publishInterval), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+                new RollupTopology.Settings(grace, publishInterval, bufferEvents, SOURCE_IDLE_AFTER), Clock.fixed(NOW, ZoneOffset.UTC), counters);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(topology.build(), props, NOW);
+        driver.advanceWallClockTime(SOURCE_IDLE_AFTER); // past the merge step's start-up wait
         Topic<String, TrackedEvent> rawTopic = topics.rawEvents();
         raw = driver.createInputTopic(rawTopic.name(), Serdes.String().serializer(), rawTopic.valueSerde().serializer());
         Topic<String, EnrichedEvent> enrichedTopic = topics.enrichedEvents();
