@@ -9,6 +9,7 @@ import dev.tally.query.answer.QueryService;
 import dev.tally.query.cassandra.CachedSites;
 import dev.tally.query.cassandra.CassandraRawEvents;
 import dev.tally.query.cassandra.CassandraRollupStore;
+import dev.tally.query.compose.Horizon;
 import dev.tally.query.config.QueryConfig;
 import dev.tally.query.http.QueryRoutes;
 import dev.tally.store.CassandraConfig;
@@ -61,7 +62,7 @@ public final class QueryApp implements RunningService {
         try {
             CachedSites sites = new CachedSites(new SiteTable(session, cassandra.keyspace(), cassandra.consistency()), config.siteRefresh(), clock);
             QueryService service = new QueryService(new CassandraRollupStore(session, cassandra.keyspace(), cassandra.consistency(),
-                    config.maxReadsInFlight()));
+                    config.maxReadsInFlight()), () -> Horizon.at(clock.instant(), config.settleTime()));
             CassandraRawEvents rawEvents = new CassandraRawEvents(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()),
                     cassandra.consistency());
             AdminEndpoints admin = new AdminEndpoints(List.of(CassandraSessions.readiness(session), sites), metrics.registry());

@@ -1,5 +1,6 @@
 package dev.tally.query.answer;
 
+import dev.tally.query.compose.Horizon;
 import dev.tally.query.compose.Intervals;
 import dev.tally.query.compose.Segment;
 import dev.tally.query.compose.TierPlanner;
@@ -13,22 +14,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Answers aggregate, time-series and breakdown questions from rollup rows, reading each range through
  * {@link TierPlanner}: the fewest day, hour and minute rows that cover it exactly. Reads are issued all
- * at once and joined; the store bounds how many run concurrently.
+ * at once and joined; the store bounds how many run concurrently. Each question plans against one
+ * {@link Horizon}, taken when it is asked: recent hours and days come from minutes until they are complete.
  */
 public final class QueryService {
     private final RollupStore store;
+    private final Supplier<Horizon> horizon;
 
-    public QueryService(RollupStore store) {
+    public QueryService(RollupStore store, Supplier<Horizon> horizon) {
         this.store = store;
+        this.horizon = horizon;
     }
 
     public Answers.Aggregate aggregate(String siteId, Instant from, Instant to, Filter filter) {
         Totals totals = new Totals();
-        List<Segment> plan = TierPlanner.plan(from, to);
+        List<Segment> plan = TierPlanner.plan(from, to, horizon.get());
         long bound = 0;
         for (Segment segment : plan) {
             bound += segment.buckets();
@@ -43,10 +48,11 @@ public final class QueryService {
         List<Intervals.Interval> intervals = Intervals.split(from, to, unit, zone);
         TreeMap<Instant, Totals> byStart = new TreeMap<>();
         List<Segment> planned = new ArrayList<>();
+        Horizon now = horizon.get();
         long bound = 0;
         for (Intervals.Interval interval : intervals) {
             byStart.put(interval.start(), new Totals());
-            for (Segment segment : TierPlanner.plan(interval.start(), interval.end())) {
+            for (Segment segment : TierPlanner.plan(interval.start(), interval.end(), now)) {
                 planned.add(segment);
                 bound += segment.buckets();
             }
@@ -72,7 +78,7 @@ public final class QueryService {
     public Answers.Breakdown breakdown(String siteId, Instant from, Instant to, Dimension dimension, Metric sort, int offset, int limit) {
         List<CompletableFuture<List<RollupRow>>> reads = new ArrayList<>();
         long buckets = 0;
-        for (Segment segment : TierPlanner.plan(from, to)) {
+        for (Segment segment : TierPlanner.plan(from, to, horizon.get())) {
             Tier tier = segment.tier();
             for (long start = segment.start().toEpochMilli(); start < segment.end().toEpochMilli(); start += tier.millis()) {
                 reads.add(store.breakdown(siteId, dimension, tier, Instant.ofEpochMilli(start)));

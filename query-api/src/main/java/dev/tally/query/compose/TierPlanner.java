@@ -14,6 +14,9 @@ import java.util.List;
  * <p>Days in a site's time zone need nothing special here: a site-local day is just a range of UTC
  * instants. Where it is not a UTC day (any offset but UTC) it is composed from the hours and minutes of
  * the two UTC days it overlaps; a half-hour offset costs two 30-minute edges.
+ *
+ * <p>With a {@link Horizon}, hour and day buckets are used only where they are complete: the part of the
+ * range after the horizon's settled instant comes from minutes, and nothing after its data end is read.
  */
 public final class TierPlanner {
     private static final long MINUTE = Tier.MINUTE.millis();
@@ -23,8 +26,16 @@ public final class TierPlanner {
     private TierPlanner() {
     }
 
-    /** The segments covering {@code [from, to)} exactly, in time order; empty for an empty range. */
+    /** The segments covering {@code [from, to)} exactly, in time order, with every tier complete. */
     public static List<Segment> plan(Instant from, Instant to) {
+        return plan(from, to, Horizon.EVERYTHING_SETTLED);
+    }
+
+    /**
+     * The segments covering {@code [from, to)} up to the horizon's data end exactly, in time order; hour
+     * and day segments only where their buckets end at or before the horizon's settled instant.
+     */
+    public static List<Segment> plan(Instant from, Instant to, Horizon horizon) {
         long start = from.toEpochMilli();
         long end = to.toEpochMilli();
         requireMinuteAligned(start, "from");
@@ -32,7 +43,22 @@ public final class TierPlanner {
         if (end < start) {
             throw new IllegalArgumentException("range ends before it starts: " + from + " .. " + to);
         }
+        long dataEnd = horizon.dataEndMs() >= end ? end : Math.max(start, ceil(horizon.dataEndMs(), MINUTE));
+        long settled = Math.min(Math.max(floor(horizon.settledBeforeMs(), MINUTE), start), dataEnd);
         List<Segment> segments = new ArrayList<>();
+        daysHoursAndMinutes(start, settled, segments);
+        if (settled < dataEnd) {
+            Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            if (last != null && last.tier() == Tier.MINUTE && last.end().toEpochMilli() == settled) {
+                segments.set(segments.size() - 1, new Segment(Tier.MINUTE, last.start(), Instant.ofEpochMilli(dataEnd)));
+            } else {
+                minutes(settled, dataEnd, segments);
+            }
+        }
+        return segments;
+    }
+
+    private static void daysHoursAndMinutes(long start, long end, List<Segment> segments) {
         long firstDay = ceil(start, DAY);
         long lastDay = floor(end, DAY);
         if (firstDay < lastDay) {
@@ -42,13 +68,16 @@ public final class TierPlanner {
         } else {
             hoursAndMinutes(start, end, segments);
         }
-        return segments;
     }
 
     /** How many buckets {@link #plan} reads: an upper bound on rows read per dimension value. */
     public static long bucketCount(Instant from, Instant to) {
+        return bucketCount(from, to, Horizon.EVERYTHING_SETTLED);
+    }
+
+    public static long bucketCount(Instant from, Instant to, Horizon horizon) {
         long buckets = 0;
-        for (Segment segment : plan(from, to)) {
+        for (Segment segment : plan(from, to, horizon)) {
             buckets += segment.buckets();
         }
         return buckets;

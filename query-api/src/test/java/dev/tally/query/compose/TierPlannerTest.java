@@ -45,6 +45,54 @@ class TierPlannerTest {
     }
 
     @Test
+    void today_so_far_reads_complete_hours_then_minutes_up_to_now() {
+        Instant now = Instant.parse("2026-11-10T15:37:00Z");
+        Horizon horizon = Horizon.at(now, java.time.Duration.ofMinutes(12));
+
+        List<Segment> plan = TierPlanner.plan(DAY_START, DAY_START.plusSeconds(86_400), horizon);
+
+        assertThat(plan).containsExactly(
+                new Segment(Tier.HOUR, DAY_START, Instant.parse("2026-11-10T15:00:00Z")),
+                new Segment(Tier.MINUTE, Instant.parse("2026-11-10T15:00:00Z"), Instant.parse("2026-11-10T15:52:00Z")));
+    }
+
+    @Test
+    void yesterday_is_one_day_row_once_it_has_settled_and_hours_before() {
+        Instant yesterday = DAY_START.minusSeconds(86_400);
+        assertThat(TierPlanner.plan(yesterday, DAY_START, Horizon.at(DAY_START.plusSeconds(11 * 60), java.time.Duration.ofMinutes(12))))
+                .extracting(Segment::tier).containsExactly(Tier.HOUR, Tier.MINUTE);
+        assertThat(TierPlanner.plan(yesterday, DAY_START, Horizon.at(DAY_START.plusSeconds(12 * 60), java.time.Duration.ofMinutes(12))))
+                .containsExactly(new Segment(Tier.DAY, yesterday, DAY_START));
+    }
+
+    @Test
+    void a_range_entirely_after_the_data_end_reads_nothing() {
+        Horizon horizon = Horizon.at(DAY_START, java.time.Duration.ofMinutes(12));
+        assertThat(TierPlanner.plan(DAY_START.plusSeconds(3_600), DAY_START.plusSeconds(7_200), horizon)).isEmpty();
+    }
+
+    @Test
+    void with_any_horizon_the_plan_covers_the_range_up_to_the_data_end_once_and_coarse_buckets_end_settled() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 5_000; trial++) {
+            long from = DAY_START.toEpochMilli() + 60_000L * random.nextInt(4 * 1440);
+            long to = from + 60_000L * random.nextInt(3 * 1440);
+            long now = DAY_START.toEpochMilli() + (long) (random.nextDouble() * 5 * 86_400_000L);
+            Horizon horizon = Horizon.at(Instant.ofEpochMilli(now), java.time.Duration.ofMinutes(random.nextInt(30)));
+            long expectedEnd = Math.min(to, Math.max(from, Math.floorDiv(horizon.dataEndMs() + 59_999, 60_000) * 60_000));
+            long covered = from;
+            for (Segment segment : TierPlanner.plan(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), horizon)) {
+                assertThat(segment.start().toEpochMilli()).isEqualTo(covered);
+                if (segment.tier() != Tier.MINUTE) {
+                    assertThat(segment.end().toEpochMilli()).isLessThanOrEqualTo(horizon.settledBeforeMs());
+                }
+                covered = segment.end().toEpochMilli();
+            }
+            assertThat(covered).as("trial " + trial).isEqualTo(expectedEnd);
+        }
+    }
+
+    @Test
     void an_empty_range_reads_nothing() {
         assertThat(TierPlanner.plan(DAY_START, DAY_START)).isEmpty();
     }

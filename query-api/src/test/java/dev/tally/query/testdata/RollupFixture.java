@@ -42,6 +42,14 @@ public final class RollupFixture {
     private final List<StoredRow> rows;
 
     public RollupFixture(List<TestEvent> events) {
+        this(events, Instant.MAX);
+    }
+
+    /**
+     * Rows as the aggregator has them while minutes from {@code coarseClosedBefore} on are still open:
+     * minute rows hold every event, hour and day rows only the events of minutes before it.
+     */
+    public RollupFixture(List<TestEvent> events, Instant coarseClosedBefore) {
         this.events = List.copyOf(events);
         Map<Key, Cell> cells = new TreeMap<>((a, b) -> {
             int c = a.tier().compareTo(b.tier());
@@ -52,6 +60,9 @@ public final class RollupFixture {
         });
         for (TestEvent event : events) {
             for (Tier tier : Tier.values()) {
+                if (tier != Tier.MINUTE && !event.time().isBefore(coarseClosedBefore)) {
+                    continue;
+                }
                 Instant bucket = Instant.ofEpochMilli(Math.floorDiv(event.time().toEpochMilli(), tier.millis()) * tier.millis());
                 for (Map.Entry<Dimension, String> dimension : event.dimensions().entrySet()) {
                     if (dimension.getValue() == null) {
