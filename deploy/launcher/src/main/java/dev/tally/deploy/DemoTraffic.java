@@ -73,6 +73,10 @@ final class DemoTraffic implements AutoCloseable {
         return generator.sites();
     }
 
+    Map<String, String> siteKeys() {
+        return generator.siteKeys();
+    }
+
     /** Stops sending and waits a little for the answers in flight. */
     @Override
     public void close() {

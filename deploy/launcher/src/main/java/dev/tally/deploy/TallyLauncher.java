@@ -24,6 +24,8 @@ import dev.tally.store.Site;
 import dev.tally.store.Stripes;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -139,11 +141,13 @@ public final class TallyLauncher {
         EndpointsFile.write(config.dataDir(), endpoints);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         printBanner(endpoints, took, config);
-        stack.newDemoSiteKey().ifPresent(key -> OUT.printf("%nRegistered the demo site. Its key (shown only now): %s%n", key));
+        String dashboard = endpoints.get("query-api.http");
+        stack.newDemoSiteKey().ifPresent(key -> OUT.printf("%nRegistered the demo site. Its key (shown only now): %s%n"
+                + "Its dashboard (the link hands the key to your browser): %s%n", key, dashboardLink(dashboard, "demo", "today", key)));
         if (traffic != null) {
-            OUT.printf("%nDemo traffic: %d events/s of simulated visitors to %s.%nWatch it arrive on the dashboard: %s/%n",
-                    config.demoEventsPerSecond(), String.join(", ", traffic.sites().stream().map(SiteProfile::id).toList()),
-                    endpoints.get("query-api.http"));
+            OUT.printf("%nDemo traffic: %d events/s of simulated visitors. Watch it arrive on the dashboard (each link hands"
+                    + " the site's key to your browser, which keeps it):%n", config.demoEventsPerSecond());
+            traffic.siteKeys().forEach((site, key) -> OUT.printf("  %-16s %s%n", site, dashboardLink(dashboard, site, "realtime", key)));
         }
         OUT.flush();
         try {
@@ -152,6 +156,12 @@ public final class TallyLauncher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The key goes in the fragment, which browsers never send to a server; the dashboard stores it and drops it from the address. */
+    static String dashboardLink(String dashboard, String site, String period, String key) {
+        return dashboard + "/?site=" + URLEncoder.encode(site, StandardCharsets.UTF_8) + "&period=" + period
+                + "#key=" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
     private static DemoTraffic startDemoTraffic(LocalStack stack, LauncherConfig config) {
@@ -335,7 +345,9 @@ public final class TallyLauncher {
         endpoints.forEach((name, address) -> banner.append(String.format("  %-26s %s%n", name, address)));
         String pixel = endpoints.get("ingest-gateway.pixel");
         banner.append(String.format("%nTry it (site 'demo' accepts pages on localhost and example.com):%n"));
-        banner.append(String.format("  curl -s -o /dev/null -w '%%{http_code}\\n' '%s?site=demo&url=https://example.com/hello'%n", pixel));
+        // A browser's User-Agent: curl's own is a bot's, kept raw but left out of the rollups (and so the dashboard).
+        banner.append(String.format("  curl -s -A 'Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0' -o /dev/null"
+                + " -w '%%{http_code}\\n' '%s?site=demo&url=https://example.com/hello'%n", pixel));
         banner.append(String.format("  ./tally events --site demo%n"));
         banner.append(String.format("  snippet: <script defer data-site=\"demo\" src=\"%s\"></script>%n", endpoints.get("ingest-gateway.script")));
         banner.append(String.format("%nAddresses are also in %s%n", config.dataDir().resolve(EndpointsFile.NAME)));

@@ -35,6 +35,15 @@
   function readUrl() {
     const params = new URLSearchParams(location.search);
     state.site = params.get('site');
+    // A link may carry the site's key in the fragment (never sent to the server): keep it, then drop it
+    // from the address bar and the history so it is not shared along with the view.
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    if (state.site && fragment.get('key')) {
+      const all = keys();
+      all[state.site] = fragment.get('key');
+      saveKeys(all);
+      history.replaceState(null, '', location.pathname + location.search);
+    }
     state.period = params.get('period') || '7d';
     state.from = params.get('from');
     state.to = params.get('to');
@@ -348,6 +357,11 @@
   document.addEventListener('DOMContentLoaded', () => {
     readUrl();
     wire();
+    load();
+  });
+  // A key link opened on the view already showing changes only the fragment: no page load, so take it here.
+  window.addEventListener('hashchange', () => {
+    readUrl();
     load();
   });
 })();

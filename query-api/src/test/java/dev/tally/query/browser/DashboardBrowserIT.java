@@ -152,6 +152,22 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void a_link_with_the_key_in_its_fragment_opens_the_site_keeps_the_key_and_drops_it_from_the_address() {
+        ChromeDriver driver = browser.driver();
+        driver.get(app.url() + "/");
+        driver.executeScript("localStorage.clear();");
+        driver.get("about:blank"); // as a link opened in a new tab: a full page load
+        driver.get(app.url() + "/?site=" + siteId + "&period=7d#key=" + KEY);
+        awaitLoaded(driver);
+        Instant from = LocalDate.of(2026, 11, 16).atStartOfDay(ZONE).toInstant();
+        Instant to = LocalDate.of(2026, 11, 23).atStartOfDay(ZONE).toInstant();
+
+        assertThat(number("pageviews-value")).isEqualTo(fixture.truth(from, to, Dimension.TOTAL, "").pageviews());
+        assertThat(driver.getCurrentUrl()).contains("site=" + siteId).doesNotContain(KEY).doesNotContain("#");
+        assertThat((String) driver.executeScript("return localStorage.getItem('tally.siteKeys');")).contains(KEY);
+    }
+
+    @Test
     void a_wrong_key_is_refused_with_a_message_and_no_numbers() {
         ChromeDriver driver = browser.driver();
         driver.get(app.url() + "/");

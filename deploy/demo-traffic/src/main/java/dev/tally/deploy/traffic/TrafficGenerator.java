@@ -109,6 +109,11 @@ public final class TrafficGenerator {
         return truth;
     }
 
+    /** Each simulated site's key, by site id (what the dashboard and the query API need to read it). */
+    public Map<String, String> siteKeys() {
+        return siteKeys;
+    }
+
     /** Blocks until the gateway accepts every site with its key (see {@link SiteReadiness}). */
     public void awaitSitesReady(Duration timeout) throws InterruptedException {
         new SiteReadiness(gateway.resolve(config.eventsPath())).await(model.sites(), siteKeys, timeout);
