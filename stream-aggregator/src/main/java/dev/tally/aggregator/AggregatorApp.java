@@ -55,7 +55,11 @@ public final class AggregatorApp implements RunningService {
     }
 
     public static AggregatorApp start(AggregatorConfig config) {
-        ServiceMetrics metrics = new ServiceMetrics("stream-aggregator");
+        // Kafka Streams tags store metrics in-memory-state-id or rocksdb-state-id by store type, under the same
+        // names; Prometheus needs one tag key set per name, so both become state.id (the store name tells them apart).
+        ServiceMetrics metrics = new ServiceMetrics("stream-aggregator",
+                MeterFilter.renameTag("kafka.stream.state", "in.memory.state.id", "state.id"),
+                MeterFilter.renameTag("kafka.stream.state", "rocksdb.state.id", "state.id"));
         TopicCatalogue topics = TopicCatalogue.forNamespace(config.topicNamespace());
         long started = System.nanoTime();
         Enricher enricher = new Enricher(new YauaaClassifier(config.userAgentCacheSize()), ReferrerClassifier.bundled());
@@ -69,11 +73,6 @@ public final class AggregatorApp implements RunningService {
             LOG.error("Stream thread failed; replacing it (exactly-once: its uncommitted work is redone)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        // Kafka Streams tags store metrics in-memory-state-id or rocksdb-state-id by store type, under the same
-        // names; Prometheus needs one tag key set per name, so both become state.id (and the type is in the id).
-        metrics.registry().config()
-                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "in.memory.state.id", "state.id"))
-                .meterFilter(MeterFilter.renameTag("kafka.stream.state", "rocksdb.state.id", "state.id"));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         streams.start();

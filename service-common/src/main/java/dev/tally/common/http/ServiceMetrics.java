@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -16,9 +17,13 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
 
-    public ServiceMetrics(String service) {
+    /** @param filters applied to every meter, so they come before any is registered (Micrometer's rule) */
+    public ServiceMetrics(String service, MeterFilter... filters) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("service", service);
+        for (MeterFilter filter : filters) {
+            registry.config().meterFilter(filter);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
