@@ -12,6 +12,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The merge step, in the task that owns a site (partials are repartitioned by site). In:
@@ -20,6 +22,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * when buckets may close: {@link SourceWatermarks}, fed by the heartbeats.
  */
 final class MergeProcessor implements Processor<String, SitePartial, RollupKey, Rollup> {
+    private static final Logger LOG = LoggerFactory.getLogger(MergeProcessor.class);
+
     private final String bucketStoreName;
     private final String changedStoreName;
     private final Duration grace;
@@ -51,6 +55,9 @@ final class MergeProcessor implements Processor<String, SitePartial, RollupKey, 
         this.merger = new RollupMerger(store, grace.toMillis(), counters::lateEvents);
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
         this.watermarks = new SourceWatermarks(store, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
+        LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}", context.taskId(),
+                store.closedAt() == Long.MIN_VALUE ? "nothing yet" : java.time.Instant.ofEpochMilli(store.closedAt()),
+                store.sourceStreamTimes());
         this.sink = (key, value) -> context.forward(new Record<>(key, value, Math.max(0, context.currentStreamTimeMs())));
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> merger.publishChanged(clock.instant(), sink));
     }

@@ -43,7 +43,7 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     private final Duration drainInterval;
     private final int capacity;
     private final RollupCounters counters;
-    private final PartialBuffer buffer = new PartialBuffer();
+    private PartialBuffer buffer;
 
     private ProcessorContext<String, SitePartial> context;
     private KeyValueStore<Long, byte[]> writeAhead;
@@ -63,6 +63,10 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     public void init(ProcessorContext<String, SitePartial> context) {
         this.context = context;
         this.writeAhead = context.getStateStore(storeName);
+        // init() runs again on this instance when Kafka Streams revives the task after aborting its
+        // transaction: whatever memory held then is rebuilt from the restored store, never kept.
+        this.buffer = new PartialBuffer();
+        this.readSinceDrain = false;
         recover();
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drain();
