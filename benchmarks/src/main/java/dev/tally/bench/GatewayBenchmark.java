@@ -2,6 +2,7 @@ package dev.tally.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.bench.load.OpenLoopLoad;
 import dev.tally.bench.load.PixelRequests;
 import dev.tally.bench.load.Wrk;
@@ -416,6 +417,7 @@ public final class GatewayBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config())))
                     .all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, List.of(topic.name()), Duration.ofSeconds(60));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.deploy.cluster.LocalCluster;
 import dev.tally.deploy.cluster.TestCluster;
 import dev.tally.schemas.Topic;
@@ -63,6 +64,7 @@ final class SinkFixture implements AutoCloseable {
             newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config()));
         }
         admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+        TopicReadiness.awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",

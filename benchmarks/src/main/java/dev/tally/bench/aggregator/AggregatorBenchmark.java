@@ -1,5 +1,6 @@
 package dev.tally.bench.aggregator;
 
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.aggregator.AggregatorApp;
 import dev.tally.aggregator.config.AggregatorConfig;
 import dev.tally.aggregator.enrich.Enricher;
@@ -203,6 +204,7 @@ public final class AggregatorBenchmark {
                 newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config()));
             }
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         }
     }
 

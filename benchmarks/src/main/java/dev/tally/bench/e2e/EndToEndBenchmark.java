@@ -1,6 +1,7 @@
 package dev.tally.bench.e2e;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.bench.proc.CpuUsage;
 import dev.tally.bench.proc.ProcStats;
 import dev.tally.bench.report.DocSection;
@@ -328,6 +329,7 @@ public final class EndToEndBenchmark {
                 all.add(new NewTopic(topic.name(), partitions, (short) 1).configs(topic.config()));
             }
             admin.createTopics(all).all().get(60, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, all.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         }
     }
 

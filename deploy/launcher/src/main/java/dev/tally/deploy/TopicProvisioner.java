@@ -1,5 +1,6 @@
 package dev.tally.deploy;
 
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ final class TopicProvisioner {
                     throw e;
                 }
             }
+            // Services write at once after this: the broker must lead the new partitions first (see TopicReadiness).
+            TopicReadiness.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             return missing.size();
         } catch (InterruptedException e) {

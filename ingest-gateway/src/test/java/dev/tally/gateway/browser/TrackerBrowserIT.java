@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.deploy.cluster.LocalCluster;
 import dev.tally.deploy.cluster.TestCluster;
 import dev.tally.gateway.GatewayApp;
@@ -70,6 +71,7 @@ class TrackerBrowserIT {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(rawEvents.toNewTopic((short) 1))).all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, List.of(rawEvents.name()), Duration.ofSeconds(60));
         }
         try (CqlSession session = cluster.cassandra().sessionBuilder()
                 .withConfigLoader(TestCluster.testDriverConfig().build()).build()) {

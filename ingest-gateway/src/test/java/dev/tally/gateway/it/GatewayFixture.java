@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.deploy.cluster.CassandraNode;
 import dev.tally.deploy.cluster.TestCluster;
 import dev.tally.gateway.GatewayApp;
@@ -138,6 +139,7 @@ final class GatewayFixture implements AutoCloseable {
     private static void createTopic(String bootstrapServers, Topic<?, ?> topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(topic.toNewTopic((short) 1))).all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, List.of(topic.name()), Duration.ofSeconds(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating " + topic.name(), e);

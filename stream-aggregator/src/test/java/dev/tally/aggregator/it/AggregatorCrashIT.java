@@ -3,6 +3,7 @@ package dev.tally.aggregator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tally.deploy.cluster.TopicReadiness;
 import dev.tally.aggregator.AggregatorApp;
 import dev.tally.aggregator.enrich.TrackedEvents;
 import dev.tally.deploy.cluster.ParentWatchdog;
@@ -108,9 +109,13 @@ class AggregatorCrashIT {
         long committedAtCrash = committedInput();
         assertThat(committedAtCrash).as("input committed when killed: mid-stream").isLessThan(EVENTS);
 
-        startAggregator("second");
-        await("the second aggregator to catch up").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
-                .until(() -> committedInput() == EVENTS);
+        Process second = startAggregator("second");
+        await("the second aggregator to catch up (log: target/" + namespace + "-second.log)")
+                .atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(second.isAlive()).as("second aggregator alive; see target/" + namespace + "-second.log").isTrue();
+                    return committedInput() == EVENTS;
+                });
         // Close every bucket: move event time three days on, in two drains (see PreAggregateProcessor).
         try (KafkaProducer<String, TrackedEvent> producer = producer()) {
             send(producer, TrackedEvents.pageview().setSiteId("clock.example").setReceivedAt(START.plus(Duration.ofDays(3))).build());
@@ -175,6 +180,7 @@ class AggregatorCrashIT {
                 newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config()));
             }
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         }
     }
 

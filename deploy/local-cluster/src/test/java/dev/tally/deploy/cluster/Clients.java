@@ -34,6 +34,7 @@ final class Clients {
             throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            TopicReadiness.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(60));
         }
     }
 
