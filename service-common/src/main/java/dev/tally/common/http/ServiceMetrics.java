@@ -17,6 +17,10 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
 
+    public ServiceMetrics(String service) {
+        this(service, new MeterFilter[0]);
+    }
+
     /** @param filters applied to every meter, so they come before any is registered (Micrometer's rule) */
     public ServiceMetrics(String service, MeterFilter... filters) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
