@@ -60,10 +60,13 @@ public final class QueryApp implements RunningService {
         CassandraConfig cassandra = config.cassandra();
         CqlSession session = CassandraSessions.open(cassandra, "tally-query-api");
         try {
-            CachedSites sites = new CachedSites(new SiteTable(session, cassandra.keyspace(), cassandra.consistency()), config.siteRefresh(), clock);
+            SiteTable siteTable = new SiteTable(session, cassandra.keyspace(), cassandra.consistency());
+            CachedSites sites = new CachedSites(siteTable, config.siteRefresh(), clock);
             QueryService service = new QueryService(new CassandraRollupStore(session, cassandra.keyspace(), cassandra.consistency(),
                     config.maxReadsInFlight()), () -> Horizon.at(clock.instant(), config.settleTime()));
-            CassandraRawEvents rawEvents = new CassandraRawEvents(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()),
+            // Read per export (one small table): a site given more stripes is exported whole at once.
+            CassandraRawEvents rawEvents = new CassandraRawEvents(session, cassandra.keyspace(),
+                    site -> Stripes.perSite(cassandra.rawStripes(), siteTable.rawStripes()).apply(site),
                     cassandra.consistency());
             AdminEndpoints admin = new AdminEndpoints(List.of(CassandraSessions.readiness(session), sites), metrics.registry());
             Undertow server = Undertow.builder()

@@ -21,6 +21,7 @@ import dev.tally.store.RawEventTable;
 import dev.tally.sink.config.SinkConfig;
 import dev.tally.store.IdentityMode;
 import dev.tally.store.Site;
+import dev.tally.store.SiteTable;
 import dev.tally.store.Stripes;
 import java.io.PrintStream;
 import java.net.URI;
@@ -431,7 +432,10 @@ public final class TallyLauncher {
         LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
         CassandraConfig cassandra = cassandraOf(launcher);
         try (CqlSession session = CassandraSessions.openOrFail(cassandra, "tally-events-command")) {
-            RawEventTable table = new RawEventTable(session, cassandra.keyspace(), new Stripes(cassandra.rawStripes()), cassandra.consistency());
+            // The site's own stripe count where it has one, as the sink writes (docs/data-model.md).
+            Map<String, Integer> siteStripes = new SiteTable(session, cassandra.keyspace(), cassandra.consistency()).rawStripes();
+            RawEventTable table = new RawEventTable(session, cassandra.keyspace(), Stripes.perSite(cassandra.rawStripes(), siteStripes),
+                    cassandra.consistency());
             List<RawEventRow> rows = table.latest(site, day, limit);
             OUT.printf("%d latest event(s) of site '%s' on %s (UTC):%n", rows.size(), site, day);
             for (RawEventRow row : rows) {

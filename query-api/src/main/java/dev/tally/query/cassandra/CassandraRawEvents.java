@@ -17,12 +17,16 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * Exports raw events the way the reference article's map/reduce reads a date range: the list of
  * partition keys is every (site, UTC day, stripe) the range touches, each read as a slice of
  * {@code event_time}. The stripes of one day are merged by event time (a k-way merge over paged
  * result sets), so the export is in time order while memory stays at one page per stripe.
+ *
+ * <p>How many stripes a site has is asked per export: a site may have its own count
+ * ({@code sites.raw_stripes}), and a reader that used the default for it would miss the higher stripes.
  */
 public final class CassandraRawEvents implements RawEventSource {
     private static final int PAGE_SIZE = 1_000;
@@ -33,28 +37,30 @@ public final class CassandraRawEvents implements RawEventSource {
 
     private final CqlSession session;
     private final ConsistencyLevel consistency;
-    private final Stripes stripes;
+    private final Function<String, Stripes> stripesOfSite;
     private final PreparedStatement slice;
 
-    public CassandraRawEvents(CqlSession session, String keyspace, Stripes stripes, ConsistencyLevel consistency) {
+    /** @param stripesOfSite the stripes of a site, as the sink writes them (see {@code Stripes.perSite}) */
+    public CassandraRawEvents(CqlSession session, String keyspace, Function<String, Stripes> stripesOfSite, ConsistencyLevel consistency) {
         if (!Arrays.asList(COLUMNS).equals(ExportFormat.COLUMNS)) {
             throw new IllegalStateException("export columns and selected columns differ");
         }
         this.session = session;
         this.consistency = consistency;
-        this.stripes = stripes;
+        this.stripesOfSite = stripesOfSite;
         this.slice = session.prepare("SELECT " + String.join(", ", COLUMNS) + " FROM " + keyspace + ".raw_events"
                 + " WHERE site_id = ? AND day = ? AND stripe = ? AND event_time >= ? AND event_time < ?");
     }
 
     @Override
-    public long partitions(Instant from, Instant to) {
-        return days(from, to).size() * (long) stripes.count();
+    public long partitions(String siteId, Instant from, Instant to) {
+        return days(from, to).size() * (long) stripesOfSite.apply(siteId).count();
     }
 
     @Override
     public long export(String siteId, Instant from, Instant to, ExportFormat.Sink sink) throws IOException {
         long rows = 0;
+        Stripes stripes = stripesOfSite.apply(siteId);
         for (LocalDate day : days(from, to)) {
             PriorityQueue<Cursor> cursors = new PriorityQueue<>();
             for (short stripe = 0; stripe < stripes.count(); stripe++) {

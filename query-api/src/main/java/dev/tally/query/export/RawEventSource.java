@@ -9,5 +9,5 @@ public interface RawEventSource {
     long export(String siteId, Instant from, Instant to, ExportFormat.Sink sink) throws IOException;
 
     /** How many partitions {@link #export} reads for the range: every stripe of every UTC day it touches. */
-    long partitions(Instant from, Instant to);
+    long partitions(String siteId, Instant from, Instant to);
 }

@@ -350,7 +350,7 @@ final class Api {
             TimeRange range = request.range();
             exchange.setStatusCode(200);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, format.contentType());
-            exchange.getResponseHeaders().put(PARTITIONS, Long.toString(rawEvents.partitions(range.from(), range.to())));
+            exchange.getResponseHeaders().put(PARTITIONS, Long.toString(rawEvents.partitions(request.site().id(), range.from(), range.to())));
             exchange.getResponseHeaders().put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + request.site().id() + "-"
                     + range.from().toString().replace(':', '-') + "." + format.extension() + "\"");
             exchange.startBlocking();

@@ -60,6 +60,7 @@ class QueryApiIT {
     private static String otherSiteId;
     private static final String KEY = Site.newKey();
     private static final String OTHER_KEY = Site.newKey();
+    private static final int OTHER_STRIPES = 32;
     private static RollupFixture fixture;
     private static RollupFixture otherFixture;
     private static QueryApp app;
@@ -81,7 +82,9 @@ class QueryApiIT {
             writer.writeRollups(siteId, fixture);
             writer.writeRollups(otherSiteId, otherFixture);
             writer.writeRawEvents(siteId, fixture);
-            writer.writeRawEvents(otherSiteId, otherFixture);
+            // The other site has stripes of its own (sites.raw_stripes), as the sink would write them.
+            sites.saveRawStripes(otherSiteId, OTHER_STRIPES);
+            new CassandraFixtureWriter(session, keyspace, new Stripes(OTHER_STRIPES)).writeRawEvents(otherSiteId, otherFixture);
         }
         app = QueryFixture.start(cluster, keyspace, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -256,6 +259,15 @@ class QueryApiIT {
         HttpResponse<String> csv = get("/api/v1/export?site=" + siteId + "&from=" + TODAY.minusDays(2) + "&to=" + TODAY + "&format=csv", KEY);
         assertThat(csv.body().split("\r\n")).hasSize(expected.size() + 1);
         assertThat(csv.body()).startsWith("event_time,event_id,type,");
+    }
+
+    @Test
+    void export_reads_every_stripe_of_a_site_with_its_own_stripe_count() throws Exception {
+        HttpResponse<String> response = get("/api/v1/export?site=" + otherSiteId + "&from=" + TODAY.minusDays(4) + "&to=" + TODAY.plusDays(1),
+                OTHER_KEY);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Tally-Partitions")).contains(Long.toString(5L * OTHER_STRIPES));
+        assertThat(response.body().split("\n")).hasSize(otherFixture.events().size());
     }
 
     @Test
