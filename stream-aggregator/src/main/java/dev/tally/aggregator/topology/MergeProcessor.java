@@ -8,6 +8,7 @@ import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,7 +57,7 @@ final class MergeProcessor implements Processor<String, SitePartial, RollupKey, 
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
         this.watermarks = new SourceWatermarks(store, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
         LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}", context.taskId(),
-                store.closedAt() == Long.MIN_VALUE ? "nothing yet" : java.time.Instant.ofEpochMilli(store.closedAt()),
+                store.closedAt() == Long.MIN_VALUE ? "nothing yet" : Instant.ofEpochMilli(store.closedAt()),
                 store.sourceStreamTimes());
         this.sink = (key, value) -> context.forward(new Record<>(key, value, Math.max(0, context.currentStreamTimeMs())));
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> merger.publishChanged(clock.instant(), sink));
