@@ -70,10 +70,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options, with their defaults: {@code --rounds 3 --threads 2 --connections 256 --duration 15 --warmup 5
  * --first-warmup 30 --latency-duration 15 --latency-connections 1024 --heap 256m --sweep 64,1024
- * --without-kafka true --profile false}, and {@code --work-dir DIR --doc docs/benchmarks.md --command "..."
+ * --without-kafka true --profile false --gateway-config ""}, and {@code --work-dir DIR --doc docs/benchmarks.md --command "..."
  * --quiet-note "..."} for the report. {@code --sweep} adds one wrk run per server for each listed connection
  * count ({@code none}: no sweep); {@code --without-kafka} adds {@link GatewayWithoutKafka} to that sweep;
- * {@code --profile true} records the gateway with Java Flight Recorder into the work directory.
+ * {@code --profile true} records the gateway with Java Flight Recorder into the work directory;
+ * {@code --gateway-config key=value,...} gives the gateway settings beyond its defaults through a
+ * configuration file (for example {@code gateway.kafka.producer.linger.ms=1}), for trying alternatives.
  */
 public final class GatewayBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayBenchmark.class);
@@ -89,7 +91,7 @@ public final class GatewayBenchmark {
     /** What to run; see the class comment for the option names. */
     public record Settings(int rounds, int threads, int connections, Duration duration, Duration warmup, Duration firstWarmup,
                            Duration latencyDuration, int latencyConnections, String heap, Path workDir, Path doc, String command, String quietNote,
-                           boolean profile, List<Integer> sweep, boolean withoutKafka) {
+                           boolean profile, List<Integer> sweep, boolean withoutKafka, Map<String, String> gatewayConfig) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new LinkedHashMap<>();
@@ -115,16 +117,33 @@ public final class GatewayBenchmark {
                     options.getOrDefault("quiet-note", "not checked"),
                     Boolean.parseBoolean(options.getOrDefault("profile", "false")),
                     sweep(options.getOrDefault("sweep", "64,1024")),
-                    Boolean.parseBoolean(options.getOrDefault("without-kafka", "true")));
+                    Boolean.parseBoolean(options.getOrDefault("without-kafka", "true")),
+                    keyValues(options.getOrDefault("gateway-config", "")));
             Set<String> known = Set.of("rounds", "threads", "connections", "duration", "warmup", "first-warmup", "latency-duration",
                     "latency-connections", "heap",
-                    "work-dir", "doc", "command", "quiet-note", "profile", "sweep", "without-kafka");
+                    "work-dir", "doc", "command", "quiet-note", "profile", "sweep", "without-kafka", "gateway-config");
             for (String key : options.keySet()) {
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key);
                 }
             }
             return settings;
+        }
+
+        /** {@code gateway.kafka.producer.linger.ms=1,gateway.x=y}: settings for the gateway's configuration file. */
+        private static Map<String, String> keyValues(String list) {
+            Map<String, String> values = new TreeMap<>();
+            for (String pair : list.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                if (equals <= 0) {
+                    throw new IllegalArgumentException("Expected key=value in --gateway-config, got " + pair);
+                }
+                values.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+            }
+            return Map.copyOf(values);
         }
 
         private static List<Integer> sweep(String list) {
@@ -181,13 +200,20 @@ public final class GatewayBenchmark {
         List<String> jvm = List.of("-Xmx" + settings.heap());
         Path gatewayGc = settings.workDir().resolve("gateway-gc.log");
         Path bareGc = settings.workDir().resolve("bare-gc.log");
-        Map<String, String> gatewayEnv = Map.of(
+        Map<String, String> gatewayEnv = new TreeMap<>(Map.of(
                 "TALLY_GATEWAY_HTTP_HOST", "127.0.0.1",
                 "TALLY_GATEWAY_HTTP_PORT", Integer.toString(gatewayPort),
                 "TALLY_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "TALLY_TOPICS_NAMESPACE", NAMESPACE,
                 "TALLY_CASSANDRA_CONTACT_POINTS", cql.getHostString() + ":" + cql.getPort(),
-                "TALLY_CASSANDRA_KEYSPACE", KEYSPACE);
+                "TALLY_CASSANDRA_KEYSPACE", KEYSPACE));
+        if (!settings.gatewayConfig().isEmpty()) {
+            // Pass-through settings (producer keys) have no environment variable of their own: a config file.
+            Path file = settings.workDir().resolve("gateway.properties");
+            Files.writeString(file, settings.gatewayConfig().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining()));
+            gatewayEnv.put("TALLY_CONFIG_FILE", file.toString());
+        }
         List<String> gatewayJvm = concat(jvm, "-Xlog:gc:file=" + gatewayGc);
         if (settings.profile()) {
             // Method samples for finding what limits the gateway: `jfr print --events jdk.ExecutionSample gateway.jfr`.

@@ -13,6 +13,7 @@ import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code GET /a.gif}: always answers the transparent GIF with no-cache headers. Parameters:
@@ -76,7 +77,7 @@ final class PixelHandler implements HttpHandler {
         if (outcome.setsCookie()) {
             requests.setVisitorCookie(exchange, request);
         }
-        Runnable publish = () -> publisher.publish(outcome.event()).whenComplete((ignored, error) -> {
+        Runnable publish = () -> publisher.publish(outcome.event()).whenComplete((ignored, error) -> onIoThread(exchange, () -> {
             if (error == null) {
                 metrics.accepted(Endpoint.PIXEL);
                 respond(exchange, StatusCodes.OK, null);
@@ -84,13 +85,27 @@ final class PixelHandler implements HttpHandler {
                 metrics.notStored(Endpoint.PIXEL, error);
                 respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, Rejection.KAFKA_UNAVAILABLE);
             }
-        });
+        }));
         // Either way the exchange stays open until the acknowledgement answers it. A worker thread only
         // when send() might block; otherwise the hand-over would cost more than the send.
         if (publisher.publishesWithoutBlocking()) {
             exchange.dispatch(SameThreadExecutor.INSTANCE, publish);
         } else {
             exchange.dispatch(publish);
+        }
+    }
+
+    /**
+     * Runs an answer on the connection's own IO thread. The acknowledgement arrives on the producer's
+     * single network thread; answering there would serialise every response on that thread and make
+     * each connection's re-arming for its next request a cross-thread selector wake-up. Queued tasks
+     * share one wake-up, and the IO thread writes the response as it would without Kafka.
+     */
+    static void onIoThread(HttpServerExchange exchange, Runnable answer) {
+        try {
+            exchange.getIoThread().execute(answer);
+        } catch (RejectedExecutionException e) {
+            answer.run(); // the IO thread is shutting down: answer from here rather than not at all
         }
     }
 
