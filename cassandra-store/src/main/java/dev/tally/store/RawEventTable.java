@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -221,13 +222,21 @@ public final class RawEventTable {
     /** Every event of a site on one UTC day, oldest first, merged from every stripe. */
     public List<RawEventRow> day(String siteId, LocalDate day) {
         List<RawEventRow> rows = new ArrayList<>();
+        forEachOfDay(siteId, day, rows::add);
+        rows.sort(Comparator.comparing(RawEventRow::eventTime).thenComparing(RawEventRow::eventId));
+        return rows;
+    }
+
+    /**
+     * Every event of a site received on one UTC day, stripe after stripe, in no overall order: the driver
+     * pages through each stripe, so a day of any size is read with one page in memory.
+     */
+    public void forEachOfDay(String siteId, LocalDate day, Consumer<RawEventRow> action) {
         int stripes = stripesOfSite.apply(siteId).count();
         for (int stripe = 0; stripe < stripes; stripe++) {
             for (Row row : session.execute(allOfStripe.bind(siteId, day, (short) stripe).setConsistencyLevel(consistency))) {
-                rows.add(RawEventRow.from(row));
+                action.accept(RawEventRow.from(row));
             }
         }
-        rows.sort(Comparator.comparing(RawEventRow::eventTime).thenComparing(RawEventRow::eventId));
-        return rows;
     }
 }

@@ -13,6 +13,10 @@ import dev.tally.deploy.traffic.TrafficReport;
 import dev.tally.deploy.traffic.model.SiteProfile;
 import dev.tally.deploy.traffic.model.TrafficMix;
 import dev.tally.aggregator.config.AggregatorConfig;
+import dev.tally.aggregator.recompute.RollupRecompute;
+import dev.tally.schemas.TopicCatalogue;
+import dev.tally.schemas.avro.Rollup;
+import dev.tally.schemas.avro.RollupKey;
 import dev.tally.gateway.config.GatewayConfig;
 import dev.tally.store.CassandraConfig;
 import dev.tally.store.CassandraSessions;
@@ -39,14 +43,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code ./tally <command>}: {@code run} starts the whole system locally and stops it on Ctrl-C
  * ({@code --demo} adds simulated visitors); {@code events} prints the latest stored raw events of a
- * site; {@code sites} manages the site registry; {@code traffic} sends simulated visitors to a
- * running stack and can write their ground truth.
+ * site; {@code recompute} rebuilds a site's rollups of past days from its raw events (counting events
+ * that arrived too late for the stream); {@code sites} manages the site registry; {@code traffic} sends
+ * simulated visitors to a running stack and can write their ground truth.
  */
 public final class TallyLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(TallyLauncher.class);
@@ -66,6 +72,7 @@ public final class TallyLauncher {
                 case "traffic" -> traffic(options(rest, List.of("--data-dir", "--gateway", "--rate", "--sites", "--duration", "--seed",
                         "--truth", "--site-prefix", "--connections")));
                 case "events" -> events(options(rest, List.of("--data-dir", "--site", "--limit", "--day")));
+                case "recompute" -> recompute(options(rest, List.of("--data-dir", "--site", "--from", "--to", "--backfill-days")));
                 case "sites" -> sites(rest);
                 case "help", "--help", "-h" -> help(0);
                 default -> {
@@ -90,6 +97,11 @@ public final class TallyLauncher {
                                                      --demo: simulated visitors on a few sites, so the dashboard is alive at once
                   events  --site ID [--limit N] [--day YYYY-MM-DD] [--data-dir DIR]
                                                      print the latest raw events of a site (default: today, UTC)
+                  recompute --site ID --from YYYY-MM-DD [--to YYYY-MM-DD] [--backfill-days N] [--data-dir DIR]
+                                                     rebuild the site's minute, hour and day rollups of those UTC days
+                                                     from its raw events, late ones included (days must have closed:
+                                                     end + grace period); events received up to N days later count
+                                                     where their client time puts them (keyed backfills; default: all)
                   sites list                         list the registered sites
                   sites add ID --hosts H1,H2 [--timezone ZONE] [--identity cookieless|cookie] [--retention-days N]
                                                      register a site and print its key (shown once)
@@ -453,6 +465,72 @@ public final class TallyLauncher {
         } catch (RuntimeException e) {
             OUT.println("Could not read events from Cassandra at " + launcher.host() + ":" + launcher.cqlPort() + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static int recompute(Map<String, String> options) throws ConfigException {
+        String site = options.get("--site");
+        if (site == null || !options.containsKey("--from")) {
+            throw new UsageException("recompute needs --site ID and --from YYYY-MM-DD, for example: ./tally recompute --site demo --from 2026-11-20");
+        }
+        LocalDate from;
+        LocalDate to;
+        try {
+            from = LocalDate.parse(options.get("--from"));
+            to = options.containsKey("--to") ? LocalDate.parse(options.get("--to")) : from;
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--from and --to must be dates such as 2026-11-20");
+        }
+        if (to.isBefore(from) || to.isAfter(from.plusDays(366))) {
+            throw new UsageException("--to must be on or after --from, and at most a year later");
+        }
+        // By default every event received since the day is searched: a keyed backfill may arrive any time later.
+        Integer backfillLimit = options.containsKey("--backfill-days") ? parseNonNegative(options.get("--backfill-days"), "--backfill-days") : null;
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LauncherConfig launcher = LauncherConfig.load(launcherOverrides(options));
+        CassandraConfig cassandra = cassandraOf(launcher);
+        TopicCatalogue topics = TopicCatalogue.forNamespace(launcher.services(false).topicNamespace());
+        AggregatorConfig aggregator = AggregatorConfig.load(Map.of("kafka.bootstrap-servers", launcher.host() + ":" + launcher.kafkaPort()));
+        try (CqlSession session = CassandraSessions.openOrFail(cassandra, "tally-recompute-command");
+             Producer<RollupKey, Rollup> producer = RollupRecompute.openProducer(aggregator.kafkaBootstrapServers(), topics)) {
+            Map<String, Integer> siteStripes = new SiteTable(session, cassandra.keyspace(), cassandra.consistency()).rawStripes();
+            RawEventTable table = new RawEventTable(session, cassandra.keyspace(), Stripes.perSite(cassandra.rawStripes(), siteStripes),
+                    cassandra.consistency());
+            RollupRecompute recompute = new RollupRecompute(table, producer, topics, aggregator.grace(), java.time.Clock.systemUTC());
+            for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+                if (!recompute.isClosed(day)) {
+                    OUT.printf("%s: not closed yet (the stream counts it until its end plus the %d min grace period); stopping here.%n",
+                            day, aggregator.grace().toMinutes());
+                    return 1;
+                }
+                int backfillDays = backfillLimit != null ? backfillLimit : (int) java.time.temporal.ChronoUnit.DAYS.between(day, today);
+                RollupRecompute.DaySummary summary = recompute.recompute(site, day, backfillDays);
+                OUT.printf("%s: %d stored row(s) read, %d bot event(s) left out, %d event(s) counted; published %s%n",
+                        day, summary.rowsRead(), summary.botsSkipped(), summary.eventsCounted(),
+                        summary.published().isEmpty() ? "nothing (no events)" : summary.published().entrySet().stream()
+                                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " rows")
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
+            OUT.println("The sink stores the recomputed rows within seconds; the dashboard shows them once it has.");
+            return 0;
+        } catch (AllNodesFailedException e) {
+            OUT.println("Cassandra is not reachable at " + launcher.host() + ":" + launcher.cqlPort() + ". Is Tally running (./tally run)?");
+            return 1;
+        } catch (RuntimeException e) {
+            OUT.println("Recompute stopped: " + causes(e));
+            return 1;
+        }
+    }
+
+    private static int parseNonNegative(String text, String option) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value < 0 || value > 400) {
+                throw new UsageException(option + " must be between 0 and 400");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a whole number");
         }
     }
 

@@ -39,18 +39,29 @@ public enum Dimension {
 
     /** The value of each dimension for {@code event}, indexed by ordinal; null where it does not apply. */
     public static String[] valuesOf(EnrichedEvent event) {
+        boolean custom = event.getEvent().getType() == EventType.CUSTOM;
+        return valuesOf(event.getPath(), event.getReferrerHost(), event.getChannel(), event.getUtmSource(), event.getUtmCampaign(),
+                custom ? event.getEvent().getName() : null, event.getBrowser(), event.getOs(), event.getDeviceType());
+    }
+
+    /**
+     * The same from the enriched fields one by one, as a stored raw event has them; {@code customEventName}
+     * is null for a page view: page views are counted by total and page, event_name is the breakdown of
+     * custom events (goals).
+     */
+    public static String[] valuesOf(String path, String referrerHost, String channel, String utmSource, String utmCampaign,
+                                    String customEventName, String browser, String os, String device) {
         String[] values = new String[ALL.length];
         values[TOTAL.ordinal()] = "";
-        values[PAGE.ordinal()] = event.getPath();
-        values[REFERRER_HOST.ordinal()] = event.getReferrerHost();
-        values[CHANNEL.ordinal()] = event.getChannel();
-        values[UTM_SOURCE.ordinal()] = event.getUtmSource();
-        values[UTM_CAMPAIGN.ordinal()] = event.getUtmCampaign();
-        // Page views are counted by total and page; event_name is the breakdown of custom events (goals).
-        values[EVENT_NAME.ordinal()] = event.getEvent().getType() == EventType.CUSTOM ? event.getEvent().getName() : null;
-        values[BROWSER.ordinal()] = event.getBrowser();
-        values[OS.ordinal()] = event.getOs();
-        values[DEVICE.ordinal()] = event.getDeviceType();
+        values[PAGE.ordinal()] = path;
+        values[REFERRER_HOST.ordinal()] = referrerHost;
+        values[CHANNEL.ordinal()] = channel;
+        values[UTM_SOURCE.ordinal()] = utmSource;
+        values[UTM_CAMPAIGN.ordinal()] = utmCampaign;
+        values[EVENT_NAME.ordinal()] = customEventName;
+        values[BROWSER.ordinal()] = browser;
+        values[OS.ordinal()] = os;
+        values[DEVICE.ordinal()] = device;
         return values;
     }
 

@@ -2,7 +2,6 @@ package dev.tally.aggregator.rollup;
 
 import dev.tally.schemas.avro.Granularity;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * The merge step: sums the partials of every input partition into one site's minute, publishes open
@@ -62,14 +61,14 @@ public final class RollupMerger {
         }
         for (BucketId minute : store.startingAtOrBefore(Granularity.MINUTE, streamTimeMs - graceMs - Buckets.MINUTE_MS)) {
             BucketState state = store.get(minute);
-            publishAll(minute, state, now, sink);
+            RollupRecords.publishFinal(minute, state, now, sink);
             foldInto(new BucketId(Granularity.HOUR, Buckets.start(Granularity.HOUR, minute.start()), minute.siteId()), state);
             foldInto(new BucketId(Granularity.DAY, Buckets.start(Granularity.DAY, minute.start()), minute.siteId()), state);
             close(minute);
         }
         for (Granularity tier : new Granularity[] {Granularity.HOUR, Granularity.DAY}) {
             for (BucketId bucket : store.startingAtOrBefore(tier, streamTimeMs - graceMs - Buckets.width(tier))) {
-                publishAll(bucket, store.get(bucket), now, sink);
+                RollupRecords.publishFinal(bucket, store.get(bucket), now, sink);
                 close(bucket);
             }
         }
@@ -103,12 +102,6 @@ public final class RollupMerger {
         state.merge(minute);
         store.put(coarser, state);
         store.markChanged(coarser);
-    }
-
-    private void publishAll(BucketId id, BucketState state, Instant now, RollupRecords.Sink sink) {
-        for (Map.Entry<DimensionValue, Metrics> entry : state.metrics().entrySet()) {
-            sink.publish(RollupRecords.key(id, entry.getKey()), RollupRecords.value(id, entry.getKey(), entry.getValue(), true, now));
-        }
     }
 
     private void close(BucketId id) {

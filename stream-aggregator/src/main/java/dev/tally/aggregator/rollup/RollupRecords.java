@@ -4,6 +4,7 @@ import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
 
 /** Builds the published Avro key and value of one bucket of one dimension value. */
@@ -41,6 +42,13 @@ public final class RollupRecords {
                 .setFinalized(finalized)
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    /** Publishes every dimension value of a closed bucket with {@code finalized = true}. */
+    public static void publishFinal(BucketId bucket, BucketState state, Instant now, Sink sink) {
+        for (Map.Entry<DimensionValue, Metrics> entry : state.metrics().entrySet()) {
+            sink.publish(key(bucket, entry.getKey()), value(bucket, entry.getKey(), entry.getValue(), true, now));
+        }
     }
 
     /** Where published records go. */
