@@ -119,8 +119,11 @@ public final class GatewayReport {
                 + " (child JVMs of the benchmark, -Xmx1g each), the load tool, the idle other server, and the benchmark JVM."
                 + " CPU per process is measured from /proc during each run (cores: 1.0 = one core busy).");
         line(md, "- Both servers: child JVMs with `-Xmx%s`, Undertow's default threads, loopback only; the gateway is"
-                + " `GatewayApp` with its defaults (acks=all, idempotent, linger 5 ms, lz4) on topic `%s.events.raw`"
-                + " (6 partitions), site `bench` (cookieless) registered in Cassandra.", settings.heap(), "bench");
+                + " `GatewayApp` with its defaults (acks=all, idempotent, linger 5 ms, lz4)%s on topic `%s.events.raw`"
+                + " (6 partitions), site `bench` (cookieless) registered in Cassandra.", settings.heap(),
+                settings.gatewayConfig().isEmpty() ? "" : " but for " + settings.gatewayConfig().entrySet().stream()
+                        .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(java.util.stream.Collectors.joining(", ")),
+                "bench");
         line(md, "- Request mix: 64 pixel requests (8 pages, 4 referrers, 61 user agents, so the visitor ids and Kafka"
                 + " keys spread over the partitions), the same for both servers and both load tools.");
         md.append('\n');

@@ -6,10 +6,10 @@ import java.time.Instant;
 /**
  * How far the rollup tiers can answer at the moment of a query.
  *
- * <p>The aggregator folds a minute into its hour and day rows only once that minute has closed (its end
- * plus the aggregator's grace period), while open minutes are re-published every commit interval. So an
- * hour or day row is complete only some time after it ends: buckets ending after {@code settledBeforeMs}
- * are read from the minute tier instead. Nothing is stored after {@code dataEndMs} (events carry gateway
+ * <p>The aggregator publishes an hour or day row once, when it closes (its end plus the aggregator's
+ * grace period), while open minutes are re-published every commit interval. So an hour or day row exists
+ * only some time after it ends: buckets ending after {@code settledBeforeMs} are read from the minute
+ * tier instead. Nothing is stored after {@code dataEndMs} (events carry gateway
  * receive times, or client times within the gateway's bounded skew), so no bucket after it is read.
  */
 public record Horizon(long settledBeforeMs, long dataEndMs) {

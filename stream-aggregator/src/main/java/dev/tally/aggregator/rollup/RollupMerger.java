@@ -12,9 +12,9 @@ import java.time.Instant;
  * closed minutes, and a day of its hours (same register-wise sketch union, same sums). A partial that
  * arrives for an already closed minute is dropped from every tier and counted as late.
  *
- * <p>Publishing: an open minute is re-published (not final) whenever it changed since the last publish,
- * and an open hour or day whenever one of its minutes closed; each bucket publishes a last record with
- * {@code finalized = true} when it closes.
+ * <p>Publishing: an open minute is re-published (not final) whenever it changed since the last publish;
+ * each bucket of every tier publishes a last record with {@code finalized = true} when it closes. Hours
+ * and days publish nothing else: that final record is their only one.
  */
 public final class RollupMerger {
     private final BucketStore store;
@@ -94,14 +94,19 @@ public final class RollupMerger {
         return Math.floorDiv(streamTimeMs - graceMs - Buckets.MINUTE_MS, Buckets.MINUTE_MS);
     }
 
+    /**
+     * Folds a closed minute into its hour or day. Open hours and days are not published: readers take the
+     * recent part of a range from minutes (the query API does, until hours and days settled), and each
+     * re-publish of an open hour or day would cost a record per dimension value and closed minute.
+     */
     private void foldInto(BucketId coarser, BucketState minute) {
         BucketState state = store.get(coarser);
         if (state == null) {
             state = new BucketState();
         }
         state.merge(minute);
+        state.markPublished(); // nothing to publish until it closes, and then every value
         store.put(coarser, state);
-        store.markChanged(coarser);
     }
 
     private void close(BucketId id) {

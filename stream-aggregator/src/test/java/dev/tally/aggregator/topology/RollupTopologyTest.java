@@ -175,6 +175,31 @@ class RollupTopologyTest {
     }
 
     @Test
+    void hours_and_days_publish_one_final_record_per_dimension_value_when_they_close_and_nothing_while_open() {
+        for (int minute = 0; minute < 30; minute++) {
+            pageview(T0.plus(Duration.ofMinutes(minute)), "v" + minute, "/p" + (minute % 3));
+            harness.tick();
+        }
+        assertThat(harness.published).as("minutes 0-18 closed (grace 10 min), their hour is still open")
+                .anyMatch(record -> record.key.getGranularity() == Granularity.MINUTE && record.value.getFinalized())
+                .noneMatch(record -> record.key.getGranularity() != Granularity.MINUTE);
+
+        closeEverything();
+
+        Map<RollupKey, Integer> coarseRecords = new java.util.HashMap<>();
+        for (KeyValue<RollupKey, Rollup> record : harness.published) {
+            if (record.key.getGranularity() != Granularity.MINUTE) {
+                assertThat(record.value.getFinalized()).as("%s", record.key).isTrue();
+                coarseRecords.merge(record.key, 1, Integer::sum);
+            }
+        }
+        assertThat(coarseRecords.values()).allMatch(count -> count == 1);
+        assertThat(harness.latest().get(total(Granularity.HOUR, T0)).getPageviews()).isEqualTo(30);
+        assertThat(harness.latest().get(key(Granularity.HOUR, "page", "/p1", T0)).getPageviews()).isEqualTo(10);
+        assertThat(harness.latest().get(total(Granularity.DAY, Instant.parse("2026-11-22T00:00:00Z"))).getPageviews()).isEqualTo(30);
+    }
+
+    @Test
     void events_beyond_the_write_ahead_capacity_are_drained_early_and_all_counted() {
         for (int i = 0; i < 2_500; i++) {
             pageview(T0.plusMillis(i), "v" + (i % 50), "/");
