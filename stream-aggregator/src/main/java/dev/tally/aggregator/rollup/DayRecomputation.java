@@ -11,9 +11,9 @@ import java.util.TreeMap;
  * Rebuilds one site's rollups of one UTC day from its events, for the events the stream could not count:
  * those that arrived after their minute closed (later than the grace period) and keyed backfills.
  *
- * <p>The day's minutes are built from the events, and its hours and the day from the minutes, with the
- * same {@link BucketState} merges in the same order as the streaming merge step, so tiers agree exactly as
- * they do there (counts and sums equal, sketches the register-wise union). Every bucket is published
+ * <p>The day's minutes are built from the events, its hours from the minutes and the day from the hours,
+ * with the same {@link BucketState} merges in the same order as the streaming merge step, so tiers agree
+ * exactly as they do there (counts and sums equal, sketches the register-wise union). Every bucket is published
  * final: these are absolute values that replace what the stream published for the same keys.
  */
 public final class DayRecomputation {
@@ -59,10 +59,10 @@ public final class DayRecomputation {
         for (Map.Entry<Long, BucketState> minute : minutes.entrySet()) {
             RollupRecords.publishFinal(new BucketId(Granularity.MINUTE, minute.getKey(), siteId), minute.getValue(), now, counting);
             hours.computeIfAbsent(Buckets.start(Granularity.HOUR, minute.getKey()), start -> new BucketState()).merge(minute.getValue());
-            day.merge(minute.getValue());
         }
         for (Map.Entry<Long, BucketState> hour : hours.entrySet()) {
             RollupRecords.publishFinal(new BucketId(Granularity.HOUR, hour.getKey(), siteId), hour.getValue(), now, counting);
+            day.merge(hour.getValue());
         }
         if (!day.isEmpty()) {
             RollupRecords.publishFinal(new BucketId(Granularity.DAY, dayStart, siteId), day, now, counting);

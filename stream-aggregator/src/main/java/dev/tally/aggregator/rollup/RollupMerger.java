@@ -7,9 +7,10 @@ import java.time.Instant;
  * The merge step: sums the partials of every input partition into one site's minute, publishes open
  * buckets' changes, and closes buckets once stream time passes their end plus the grace period.
  *
- * <p>Tiers agree by construction: an hour and a day are never fed events directly, only the final
- * state of each of their minutes as that minute closes. So every closed hour is exactly the merge of its
- * closed minutes, and a day of its hours (same register-wise sketch union, same sums). A partial that
+ * <p>Tiers agree by construction: an hour is never fed events directly, only the final state of each
+ * of its minutes as that minute closes, and a day only the final state of each of its hours as that hour
+ * closes. So every closed hour is exactly the merge of its closed minutes, and a day of its hours (same
+ * register-wise sketch union, same sums). A partial that
  * arrives for an already closed minute is dropped from every tier and counted as late.
  *
  * <p>Publishing: an open minute is re-published (not final) whenever it changed since the last publish;
@@ -63,14 +64,19 @@ public final class RollupMerger {
             BucketState state = store.get(minute);
             RollupRecords.publishFinal(minute, state, now, sink);
             foldInto(new BucketId(Granularity.HOUR, Buckets.start(Granularity.HOUR, minute.start()), minute.siteId()), state);
-            foldInto(new BucketId(Granularity.DAY, Buckets.start(Granularity.DAY, minute.start()), minute.siteId()), state);
             close(minute);
         }
-        for (Granularity tier : new Granularity[] {Granularity.HOUR, Granularity.DAY}) {
-            for (BucketId bucket : store.startingAtOrBefore(tier, streamTimeMs - graceMs - Buckets.width(tier))) {
-                RollupRecords.publishFinal(bucket, store.get(bucket), now, sink);
-                close(bucket);
-            }
+        // An hour closes no later than its day (the last hour of a day at the same instant, and hours are
+        // handled first), so a day is folded from whole hours: one store update per hour, not per minute.
+        for (BucketId hour : store.startingAtOrBefore(Granularity.HOUR, streamTimeMs - graceMs - Buckets.HOUR_MS)) {
+            BucketState state = store.get(hour);
+            RollupRecords.publishFinal(hour, state, now, sink);
+            foldInto(new BucketId(Granularity.DAY, Buckets.start(Granularity.DAY, hour.start()), hour.siteId()), state);
+            close(hour);
+        }
+        for (BucketId day : store.startingAtOrBefore(Granularity.DAY, streamTimeMs - graceMs - Buckets.DAY_MS)) {
+            RollupRecords.publishFinal(day, store.get(day), now, sink);
+            close(day);
         }
         store.setClosedAt(streamTimeMs);
     }
@@ -95,7 +101,7 @@ public final class RollupMerger {
     }
 
     /**
-     * Folds a closed minute into its hour or day. Open hours and days are not published: readers take the
+     * Folds a closed minute into its hour, or a closed hour into its day. Open hours and days are not published: readers take the
      * recent part of a range from minutes (the query API does, until hours and days settled), and each
      * re-publish of an open hour or day would cost a record per dimension value and closed minute.
      */
