@@ -32,18 +32,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,7 +127,7 @@ class RollupRecomputeIT {
 
         Map<RollupKey, Rollup> latest = new HashMap<>();
         for (Granularity tier : Granularity.values()) {
-            readAll(topics.rollups(tier), latest);
+            TopicContents.readAll(bootstrap, topics.rollups(tier), PARTITIONS, latest::put);
         }
         assertThat(latest.keySet()).allMatch(key -> key.getSiteId().equals(SITE));
         assertThat(latest.values()).allMatch(Rollup::getFinalized);
@@ -173,26 +168,6 @@ class RollupRecomputeIT {
             }
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
             TopicReadiness.awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
-        }
-    }
-
-    private void readAll(Topic<RollupKey, Rollup> topic, Map<RollupKey, Rollup> latest) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<RollupKey, Rollup> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(topic.name(), p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<RollupKey, Rollup> record : consumer.poll(Duration.ofMillis(500))) {
-                    latest.put(record.key(), record.value());
-                }
-            }
         }
     }
 }
