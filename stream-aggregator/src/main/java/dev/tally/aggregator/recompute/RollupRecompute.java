@@ -4,6 +4,7 @@ import dev.tally.aggregator.rollup.DayRecomputation;
 import dev.tally.aggregator.rollup.Dimension;
 import dev.tally.aggregator.rollup.RollupInput;
 import dev.tally.schemas.TopicCatalogue;
+import dev.tally.schemas.avro.EventType;
 import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.RollupKey;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +37,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the grace period): otherwise the stream would still publish its own values for that day afterwards.
  */
 public final class RollupRecompute {
-    private static final String PAGEVIEW = "pageview";
+    /** The {@code type} column's value for a page view, as {@code RawEventTable.bind} writes it. */
+    private static final String PAGEVIEW = EventType.PAGEVIEW.name().toLowerCase(Locale.ROOT);
 
     private final RawEventTable rawEvents;
     private final Producer<RollupKey, Rollup> producer;
