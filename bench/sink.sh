@@ -4,7 +4,7 @@
 # same run), and Cassandra writes per 1,000 events for the rollups at 10,000 events/s over 1,000 sites.
 # Builds what it needs (package, never install), waits for a quiet machine, runs
 # dev.tally.bench.sink.SinkBenchmark, prints the results and updates docs/benchmarks.md
-# (section "Cassandra sink: raw rows/s and rollup writes"). About 10 minutes plus the build and the wait.
+# (section "Cassandra sink: raw rows/s and rollup writes"). About 20 minutes plus the build and the wait.
 #
 # Usage: bench/sink.sh [--no-wait] [--no-doc] [SinkBenchmark options, e.g. --rounds 5 --raw-events 200000]
 #   --no-wait  do not wait for the machine to be quiet (smoke runs)

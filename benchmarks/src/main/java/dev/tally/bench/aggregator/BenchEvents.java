@@ -17,7 +17,7 @@ import java.util.Random;
  * @param sites         number of sites
  * @param hotSiteShare  share of all events that go to site 0 (0 for even traffic)
  */
-record BenchEvents(int sites, double hotSiteShare, long seed) {
+public record BenchEvents(int sites, double hotSiteShare, long seed) {
     static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
     static final Duration SPAN = Duration.ofHours(1);
 
@@ -55,15 +55,20 @@ record BenchEvents(int sites, double hotSiteShare, long seed) {
 
     /** Event {@code i} of {@code total}; the same arguments always give the same event. */
     TrackedEvent event(Random random, int i, int total) {
+        long time = START.toEpochMilli() + SPAN.toMillis() * i / total - random.nextInt(30_000);
+        return event(random, "e" + i, Instant.ofEpochMilli(time));
+    }
+
+    /** An event received at {@code receivedAt}, drawn from {@code random}: the same draws give the same event. */
+    public TrackedEvent event(Random random, String eventId, Instant receivedAt) {
         int siteIndex = random.nextDouble() < hotSiteShare ? 0 : random.nextInt(sites);
         String site = siteName(siteIndex);
-        long time = START.toEpochMilli() + SPAN.toMillis() * i / total - random.nextInt(30_000);
         boolean custom = random.nextInt(10) == 0;
         String agent = random.nextInt(100) < 3 ? BOTS[random.nextInt(BOTS.length)] : AGENTS.get(random.nextInt(AGENTS.size()));
         return TrackedEvent.newBuilder()
-                .setEventId("e" + i)
+                .setEventId(eventId)
                 .setSiteId(site)
-                .setReceivedAt(Instant.ofEpochMilli(time))
+                .setReceivedAt(receivedAt)
                 .setClientTime(null)
                 .setType(custom ? EventType.CUSTOM : EventType.PAGEVIEW)
                 .setName(custom ? GOALS[random.nextInt(GOALS.length)] : "pageview")

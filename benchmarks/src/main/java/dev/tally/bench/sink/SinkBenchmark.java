@@ -12,6 +12,7 @@ import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
 import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.EventType;
+import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.TrackedEvent;
 import dev.tally.sink.SinkMetrics;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,29 +63,32 @@ import org.slf4j.LoggerFactory;
  * {@code --concurrency} requests in flight; the sink holds rows back until {@code --raw-flush-records}
  * are pending (its {@code sink.raw.flush-records}), the baseline writes each row as soon as it is polled. Rounds alternate, each with fresh event ids; medians are reported.
  *
- * <p><b>Rollup writes per 1,000 events.</b> {@link RollupWorkload} simulates what the aggregator emits at
- * {@code --rate} events/s over {@code --sites} sites for {@code --rollup-seconds} seconds of virtual time.
- * The records go, in polls of {@code --poll}, through {@link RollupWriter} (coalescing and batching as in
- * the sink) with each flush interval of {@code --flush-intervals}. The writes of the default interval are
- * executed against Cassandra and counted as the pipeline acknowledges them (retries counted too); the
- * others are counted as produced (the same code decides them).
+ * <p><b>Rollup writes per 1,000 events.</b> The stream aggregator's own topology ({@link AggregatorOutput})
+ * is fed {@code --rate} events per second of virtual time over {@code --sites} sites for {@code --rollup-seconds}
+ * seconds, then a day without traffic so that every bucket closes and publishes its final record. What it
+ * publishes goes, in polls of {@code --poll}, through the sink's {@link RollupWriter} (coalescing and
+ * single-partition batching exactly as in the sink) flushing every interval of {@code --flush-intervals};
+ * the requests and rows each would send are counted. Nothing is executed: how fast Cassandra takes such
+ * writes is the end-to-end benchmark's subject, and at these counts a real-time run could not keep up.
  *
  * <p>Options: {@code --work-dir DIR --doc FILE --command TEXT --quiet-note TEXT --raw-events 100000
  * --raw-sites 100 --rounds 3 --concurrency 32 --poll 1000 --raw-flush-records 5000 --sites 1000 --rate 10000 --rollup-seconds 180
- * --flush-intervals 0,5,60 --execute-flush 5}.
+ * --flush-intervals 1,5,10,60}.
  */
 public final class SinkBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(SinkBenchmark.class);
     static final String HEADING = "Cassandra sink: raw rows/s and rollup writes";
     static final String MARKER_ID = "sink-benchmark";
     private static final String KEYSPACE = "tally_bench_sink";
+    /** The sink's defaults ({@code sink.rollups.flush-interval}, {@code sink.rollups.max-buffered-keys}). */
+    private static final int SINK_DEFAULT_FLUSH_SECONDS = 5;
+    private static final int SINK_MAX_BUFFERED_KEYS = 100_000;
 
     private SinkBenchmark() {
     }
 
     record Settings(Path workDir, Path doc, String command, String quietNote, int rawEvents, int rawSites, int rounds,
-                    int concurrency, int poll, int rawFlushRecords, int sites, int rate, int rollupSeconds, List<Integer> flushIntervals,
-                    int executeFlush) {
+                    int concurrency, int poll, int rawFlushRecords, int sites, int rate, int rollupSeconds, List<Integer> flushIntervals) {
 
         static Settings parse(String[] args) {
             Map<String, String> options = new HashMap<>();
@@ -94,7 +99,7 @@ public final class SinkBenchmark {
                 options.put(args[i].substring(2), args[i + 1]);
             }
             List<String> known = List.of("work-dir", "doc", "command", "quiet-note", "raw-events", "raw-sites", "rounds", "concurrency",
-                    "poll", "raw-flush-records", "sites", "rate", "rollup-seconds", "flush-intervals", "execute-flush");
+                    "poll", "raw-flush-records", "sites", "rate", "rollup-seconds", "flush-intervals");
             for (String key : options.keySet()) {
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key);
@@ -113,8 +118,7 @@ public final class SinkBenchmark {
                     Integer.parseInt(options.getOrDefault("sites", "1000")),
                     Integer.parseInt(options.getOrDefault("rate", "10000")),
                     Integer.parseInt(options.getOrDefault("rollup-seconds", "180")),
-                    Arrays.stream(options.getOrDefault("flush-intervals", "0,5,60").split(",")).map(String::trim).map(Integer::parseInt).toList(),
-                    Integer.parseInt(options.getOrDefault("execute-flush", "5")));
+                    Arrays.stream(options.getOrDefault("flush-intervals", "1,5,10,60").split(",")).map(String::trim).map(Integer::parseInt).toList());
         }
     }
 
@@ -124,10 +128,21 @@ public final class SinkBenchmark {
         }
     }
 
-    record RollupCount(int flushSeconds, boolean executed, long events, long records, long seriesWrites, long breakdownWrites,
-                       long rows, long retries, long totalOnlyWrites) {
-        double perThousand(long writes) {
-            return writes * 1000.0 / events;
+    /** The requests and rows a sink flushing every {@code flushSeconds} would send. */
+    record RollupCount(int flushSeconds, long seriesWrites, long breakdownWrites, long rows) {
+        long writes() {
+            return seriesWrites + breakdownWrites;
+        }
+    }
+
+    /**
+     * One run of the aggregator's output through the sink's writer: events and records, the counts per
+     * flush interval, and at the sink's default interval the requests per tier and for the total dimension alone.
+     */
+    record RollupRun(long events, long records, Map<Granularity, Long> recordsByTier, List<RollupCount> counts,
+                     Map<Granularity, Long> defaultRequestsByTier, long defaultTotalOnlyRequests, double seconds) {
+        double perThousand(long count) {
+            return count * 1000.0 / events;
         }
     }
 
@@ -151,7 +166,7 @@ public final class SinkBenchmark {
                     .build()) {
                 new SchemaMigrator(session, KEYSPACE, "{'class': 'SimpleStrategy', 'replication_factor': 1}").migrate();
                 List<RawRound> raw = runRaw(session, settings);
-                List<RollupCount> rollups = runRollups(session, settings);
+                RollupRun rollups = runRollups(session, settings);
                 report = SinkReport.render(settings, machine, raw, rollups);
             }
         }
@@ -171,7 +186,7 @@ public final class SinkBenchmark {
         var decoder = topic.valueSerde().deserializer();
         Function<byte[], EnrichedEvent> decode = bytes -> decoder.deserialize(topic.name(), bytes);
         Random random = new Random(42);
-        double[] siteCdf = RollupWorkload.zipfCdf(settings.rawSites(), 1.0);
+        double[] siteCdf = zipfCdf(settings.rawSites(), 1.0);
         List<RawRound> rounds = new ArrayList<>();
         try (SiteSettings siteSettings = SiteSettings.start(new SiteTable(session, KEYSPACE, DefaultConsistencyLevel.ONE), 395, 8,
                 Duration.ofHours(1))) {
@@ -293,112 +308,132 @@ public final class SinkBenchmark {
 
     // ---- rollup writes per 1,000 events ------------------------------------------------------------
 
-    static List<RollupCount> runRollups(CqlSession session, Settings settings) throws InterruptedException {
+    /** Counts what one {@link RollupWriter} would send: requests by table and tier, and rows. */
+    private static final class CountedWriter {
+        final RollupWriter writer;
+        final Map<String, Long> requestsByKind = new LinkedHashMap<>();
+        long rows;
+
+        CountedWriter(RollupWriter writer) {
+            this.writer = writer;
+        }
+
+        void accept(SourcePosition position) {
+            try {
+                writer.accept(null, PLACEHOLDER, position);
+            } catch (RecordHandler.RejectedRecordException e) {
+                throw new IllegalStateException("the aggregator published a record the sink rejects: " + e.getMessage());
+            }
+        }
+
+        void flush(long nowNanos) {
+            writer.superseded(); // settled without a write; nothing to acknowledge here
+            for (WriteUnit unit : writer.ready(nowNanos)) {
+                requestsByKind.merge(unit.kind(), 1L, Long::sum);
+                rows += unit.rows();
+            }
+        }
+
+        long requests(String kind) {
+            return requestsByKind.getOrDefault(kind, 0L);
+        }
+
+        long requests() {
+            return requestsByKind.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Records are made once and handed to every writer: these bytes are a placeholder, not read (null would be a tombstone). */
+    private static final byte[] PLACEHOLDER = new byte[0];
+
+    static RollupRun runRollups(CqlSession session, Settings settings) throws Exception {
         RollupTables tables = new RollupTables(session, KEYSPACE, DefaultConsistencyLevel.ONE);
-        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1)).plusSeconds(30);
-        RollupWorkload workload = new RollupWorkload(settings.sites(), settings.rate(), start, 7);
+        // Thirty seconds into an hour, as a running aggregator would be at some moment.
+        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1)).plusSeconds(30);
         AtomicLong virtualNanos = new AtomicLong();
         Rollup[] current = new Rollup[1];
-        // Records are made once here and handed to every writer: the bytes are a placeholder, not read
-        // (null would be a tombstone).
         Function<byte[], Rollup> handOver = bytes -> current[0];
-        byte[] placeholder = new byte[0];
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+        Function<Integer, CountedWriter> writerFlushingEvery = seconds -> new CountedWriter(new RollupWriter(handOver, Map.of(), tables,
+                Duration.ofSeconds(seconds), SINK_MAX_BUFFERED_KEYS, virtualNanos::get, metrics));
 
-        List<Integer> intervals = settings.flushIntervals();
-        List<RollupWriter> writers = new ArrayList<>();
-        List<Counting> counts = new ArrayList<>();
-        List<long[]> produced = new ArrayList<>();
-        for (int interval : intervals) {
-            writers.add(new RollupWriter(handOver, Map.of(), tables, Duration.ofSeconds(interval), 100_000, virtualNanos::get, metrics));
-            counts.add(new Counting());
-            produced.add(new long[3]);
+        List<CountedWriter> all = new ArrayList<>();
+        for (int interval : settings.flushIntervals()) {
+            all.add(writerFlushingEvery.apply(interval));
         }
-        RollupWriter totalOnly = new RollupWriter(handOver, Map.of(), tables, Duration.ofSeconds(settings.executeFlush()), 100_000,
-                virtualNanos::get, metrics);
-        long[] totalOnlyWrites = new long[1];
-        int executed = intervals.indexOf(settings.executeFlush());
-        OffsetTracker tracker = new OffsetTracker();
-        WritePipeline pipeline = new WritePipeline("bench-rollups", settings.concurrency(), settings.concurrency(),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)), tracker, executed >= 0 ? counts.get(executed) : new Counting(),
-                System::nanoTime);
+        // At the sink's default interval, split by tier (a batch never mixes tiers) and the total dimension alone.
+        Map<Granularity, CountedWriter> byTier = new EnumMap<>(Granularity.class);
+        for (Granularity granularity : Granularity.values()) {
+            byTier.put(granularity, writerFlushingEvery.apply(SINK_DEFAULT_FLUSH_SECONDS));
+        }
+        CountedWriter totalOnly = writerFlushingEvery.apply(SINK_DEFAULT_FLUSH_SECONDS);
+
         long records = 0;
         long offset = 0;
-        for (int second = 0; second < settings.rollupSeconds(); second++) {
-            List<Rollup> emitted = workload.second(second);
-            virtualNanos.set((second + 1) * 1_000_000_000L);
-            for (int from = 0; from < emitted.size(); from += settings.poll()) {
-                for (int i = from; i < Math.min(emitted.size(), from + settings.poll()); i++) {
-                    current[0] = emitted.get(i);
-                    SourcePosition position = new SourcePosition("bench", 0, offset++);
-                    try {
-                        for (RollupWriter writer : writers) {
-                            writer.accept(null, placeholder, position);
+        Map<Granularity, Long> recordsByTier = new EnumMap<>(Granularity.class);
+        Path stateDir = Files.createTempDirectory(settings.workDir(), "aggregator-state");
+        try (AggregatorOutput aggregator = new AggregatorOutput(settings.sites(), settings.rate(), start, 7, stateDir)) {
+            long begun = System.nanoTime();
+            int seconds = settings.rollupSeconds();
+            // The traffic, then a day and the grace without any, so that every bucket it touched closes and publishes its final.
+            for (int second = 0; second <= seconds; second++) {
+                List<Rollup> published = second < seconds ? aggregator.nextSecond()
+                        : aggregator.idle(Duration.ofDays(1).plus(Duration.ofMinutes(11)));
+                virtualNanos.addAndGet(second < seconds ? 1_000_000_000L : Duration.ofDays(2).toNanos());
+                for (int from = 0; from < published.size(); from += settings.poll()) {
+                    for (int i = from; i < Math.min(published.size(), from + settings.poll()); i++) {
+                        Rollup rollup = published.get(i);
+                        current[0] = rollup;
+                        SourcePosition position = new SourcePosition("bench", 0, offset++);
+                        all.forEach(writer -> writer.accept(position));
+                        byTier.get(rollup.getGranularity()).accept(position);
+                        if (rollup.getDimension().equals("total")) {
+                            totalOnly.accept(position);
                         }
-                        if (current[0].getDimension().equals("total")) {
-                            totalOnly.accept(null, placeholder, position);
-                        }
-                    } catch (RecordHandler.RejectedRecordException e) {
-                        throw new IllegalStateException(e.getMessage());
+                        recordsByTier.merge(rollup.getGranularity(), 1L, Long::sum);
+                        records++;
                     }
-                    if (executed >= 0) {
-                        tracker.received(position);
-                    }
-                    records++;
+                    all.forEach(writer -> writer.flush(virtualNanos.get()));
+                    byTier.values().forEach(writer -> writer.flush(virtualNanos.get()));
+                    totalOnly.flush(virtualNanos.get());
                 }
-                for (int w = 0; w < writers.size(); w++) {
-                    List<SourcePosition> settled = writers.get(w).superseded();
-                    if (w == executed) {
-                        settled.forEach(tracker::acknowledged);
-                    }
-                    List<WriteUnit> units = writers.get(w).ready(virtualNanos.get());
-                    for (WriteUnit unit : units) {
-                        produced.get(w)[unit.kind().equals(RollupWriter.SERIES_KIND) ? 0 : 1]++;
-                        produced.get(w)[2] += unit.rows();
-                    }
-                    if (w == executed) {
-                        pipeline.submitAll(units);
-                        pipeline.pump();
-                        while (pipeline.congested()) {
-                            pipeline.awaitProgress(Duration.ofMillis(100));
-                        }
-                    }
+                if (second % 60 == 59) {
+                    LOG.info("Rollups: {} s of virtual time in {} s, {} events, {} records", second + 1,
+                            (System.nanoTime() - begun) / 1_000_000_000L, aggregator.events(), records);
                 }
-                totalOnly.superseded();
-                totalOnlyWrites[0] += totalOnly.ready(virtualNanos.get()).size();
             }
-            if (second % 30 == 29) {
-                LOG.info("Rollups: {} s of virtual time, {} events, {} records", second + 1, workload.events(), records);
+            // Whatever a writer still holds is written when its interval ends.
+            virtualNanos.addAndGet(Duration.ofDays(1).toNanos());
+            all.forEach(writer -> writer.flush(virtualNanos.get()));
+            byTier.values().forEach(writer -> writer.flush(virtualNanos.get()));
+            totalOnly.flush(virtualNanos.get());
+
+            List<RollupCount> counts = new ArrayList<>();
+            for (int w = 0; w < all.size(); w++) {
+                CountedWriter writer = all.get(w);
+                counts.add(new RollupCount(settings.flushIntervals().get(w), writer.requests(RollupWriter.SERIES_KIND),
+                        writer.requests(RollupWriter.BREAKDOWN_KIND), writer.rows));
+                LOG.info("Rollups, flush {} s: {} requests, {} rows for {} events", settings.flushIntervals().get(w), writer.requests(),
+                        writer.rows, aggregator.events());
             }
+            Map<Granularity, Long> requestsByTier = new EnumMap<>(Granularity.class);
+            byTier.forEach((granularity, writer) -> requestsByTier.put(granularity, writer.requests()));
+            return new RollupRun(aggregator.events(), records, recordsByTier, counts, requestsByTier, totalOnly.requests(),
+                    (System.nanoTime() - begun) / 1e9);
         }
-        // The last, partly filled flush interval is written too, as it would be eventually.
-        virtualNanos.addAndGet(Duration.ofHours(1).toNanos());
-        for (int w = 0; w < writers.size(); w++) {
-            List<WriteUnit> units = writers.get(w).ready(virtualNanos.get());
-            for (WriteUnit unit : units) {
-                produced.get(w)[unit.kind().equals(RollupWriter.SERIES_KIND) ? 0 : 1]++;
-                produced.get(w)[2] += unit.rows();
-            }
-            if (w == executed) {
-                pipeline.submitAll(units);
-            }
+    }
+
+    static double[] zipfCdf(int n, double s) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int k = 1; k <= n; k++) {
+            sum += 1 / Math.pow(k, s);
+            cdf[k - 1] = sum;
         }
-        totalOnlyWrites[0] += totalOnly.ready(virtualNanos.get()).size();
-        if (!pipeline.awaitIdle(Duration.ofMinutes(10))) {
-            throw new IllegalStateException("rollup writes did not finish in 10 minutes");
+        for (int k = 0; k < n; k++) {
+            cdf[k] /= sum;
         }
-        List<RollupCount> results = new ArrayList<>();
-        for (int w = 0; w < writers.size(); w++) {
-            boolean isExecuted = w == executed;
-            Counting counting = counts.get(w);
-            long series = isExecuted ? counting.requestsByKind.getOrDefault(RollupWriter.SERIES_KIND, 0L) : produced.get(w)[0];
-            long breakdown = isExecuted ? counting.requestsByKind.getOrDefault(RollupWriter.BREAKDOWN_KIND, 0L) : produced.get(w)[1];
-            results.add(new RollupCount(intervals.get(w), isExecuted, workload.events(), records, series, breakdown,
-                    isExecuted ? counting.rows.get() : produced.get(w)[2], isExecuted ? counting.retries.get() : 0,
-                    w == executed ? totalOnlyWrites[0] : -1));
-            LOG.info("Rollups, flush {} s: {} series + {} breakdown writes for {} events", intervals.get(w), series, breakdown, workload.events());
-        }
-        return results;
+        return cdf;
     }
 
     private static int sample(double[] cdf, Random random) {
