@@ -117,7 +117,7 @@ trap 'exit 143' TERM
 DOC_ARGS=()
 [ "$DOC" -eq 1 ] && DOC_ARGS=(--doc "$ROOT/docs/benchmarks.md")
 
-java -Xmx2g -cp "$CP" dev.tally.bench.sink.SinkBenchmark \
+java -Xmx3g -cp "$CP" dev.tally.bench.sink.SinkBenchmark \
   --work-dir "$WORK" --command "$COMMAND" --quiet-note "$QUIET_NOTE" "${DOC_ARGS[@]}" "${ARGS[@]}" &
 BENCH_PID=$!
 

@@ -20,10 +20,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -78,6 +82,12 @@ final class AggregatorOutput implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, TrackedEvent> raw;
     private final Map<Granularity, TestOutputTopic<RollupKey, Rollup>> rollups = new EnumMap<>(Granularity.class);
+    private final Set<String> rollupTopicNames = new HashSet<>();
+    /**
+     * Every other topic the topology writes (enriched events, changelogs), read only to be emptied: the
+     * driver keeps each record it captured until it is read.
+     */
+    private final Map<String, TestOutputTopic<byte[], byte[]>> discarded = new HashMap<>();
     private long sent;
     private int second;
 
@@ -101,6 +111,7 @@ final class AggregatorOutput implements AutoCloseable {
         for (Granularity granularity : Granularity.values()) {
             Topic<RollupKey, Rollup> topic = topics.rollups(granularity);
             rollups.put(granularity, driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer()));
+            rollupTopicNames.add(topic.name());
         }
     }
 
@@ -127,20 +138,26 @@ final class AggregatorOutput implements AutoCloseable {
     }
 
     /**
-     * Lets {@code idle} pass without input, one publish interval at a time (so that the input counts as
-     * idle and every bucket it held closes once its end plus grace has passed), returning what was published.
+     * Lets {@code step} pass without input, returning what was published. After the source's idle time
+     * the input counts as idle, and every bucket it held closes once its end plus grace has passed.
      */
-    List<Rollup> idle(Duration idle) {
-        List<Rollup> published = new ArrayList<>();
-        for (long waited = 0; waited < idle.toMillis(); waited += PUBLISH_INTERVAL.toMillis()) {
-            published.addAll(advance(PUBLISH_INTERVAL));
-        }
-        return published;
+    List<Rollup> idle(Duration step) {
+        return advance(step);
     }
 
     private List<Rollup> advance(Duration step) {
         clock.now = clock.now.plus(step);
         driver.advanceWallClockTime(step);
+        for (String name : driver.producedTopicNames()) {
+            if (rollupTopicNames.contains(name)) {
+                continue;
+            }
+            TestOutputTopic<byte[], byte[]> topic = discarded.computeIfAbsent(name,
+                    n -> driver.createOutputTopic(n, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+            while (!topic.isEmpty()) {
+                topic.readRecord();
+            }
+        }
         List<Rollup> published = new ArrayList<>();
         for (TestOutputTopic<RollupKey, Rollup> topic : rollups.values()) {
             topic.readValuesToList().forEach(published::add);

@@ -375,11 +375,13 @@ public final class SinkBenchmark {
         try (AggregatorOutput aggregator = new AggregatorOutput(settings.sites(), settings.rate(), start, 7, stateDir)) {
             long begun = System.nanoTime();
             int seconds = settings.rollupSeconds();
-            // The traffic, then a day and the grace without any, so that every bucket it touched closes and publishes its final.
-            for (int second = 0; second <= seconds; second++) {
-                List<Rollup> published = second < seconds ? aggregator.nextSecond()
-                        : aggregator.idle(Duration.ofDays(1).plus(Duration.ofMinutes(11)));
-                virtualNanos.addAndGet(second < seconds ? 1_000_000_000L : Duration.ofDays(2).toNanos());
+            // The traffic, then a day and the grace without any, a minute at a time, so that every bucket it
+            // touched closes and publishes its final record.
+            int idleSteps = (int) (Duration.ofDays(1).plus(Duration.ofMinutes(12)).toMinutes());
+            for (int second = 0; second < seconds + idleSteps; second++) {
+                boolean traffic = second < seconds;
+                List<Rollup> published = traffic ? aggregator.nextSecond() : aggregator.idle(Duration.ofMinutes(1));
+                virtualNanos.addAndGet(traffic ? 1_000_000_000L : 60_000_000_000L);
                 for (int from = 0; from < published.size(); from += settings.poll()) {
                     for (int i = from; i < Math.min(published.size(), from + settings.poll()); i++) {
                         Rollup rollup = published.get(i);
@@ -397,7 +399,7 @@ public final class SinkBenchmark {
                     byTier.values().forEach(writer -> writer.flush(virtualNanos.get()));
                     totalOnly.flush(virtualNanos.get());
                 }
-                if (second % 60 == 59) {
+                if (traffic && second % 60 == 59) {
                     LOG.info("Rollups: {} s of virtual time in {} s, {} events, {} records", second + 1,
                             (System.nanoTime() - begun) / 1_000_000_000L, aggregator.events(), records);
                 }
