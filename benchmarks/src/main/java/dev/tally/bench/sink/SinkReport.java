@@ -154,22 +154,28 @@ final class SinkReport {
         }
     }
 
-    /** A command line shortened to what identifies it: the main class or program, and for Maven its goals. */
-    private static String describe(String args) {
+    /**
+     * A command line shortened to what identifies it: the main class or program, and for Maven its goals.
+     * The main class is the first word after the JVM's options (and the class path that follows
+     * {@code -cp}); the program's own arguments may contain anything, even the word "surefire".
+     */
+    static String describe(String args) {
         String[] words = args.split("\\s+");
         String program = Path.of(words[0]).getFileName().toString();
         if (!program.equals("java")) {
             return program;
         }
-        for (int i = words.length - 1; i > 0; i--) {
+        for (int i = 1; i < words.length; i++) {
             String word = words[i];
-            if (word.matches("[a-z]+(\\.[a-zA-Z0-9_$]+)+") && !words[i - 1].startsWith("-")) {
-                return "java " + word;
-            }
-            if (word.contains("surefire") || word.contains("failsafe")) {
-                return "java (maven test fork)";
+            if (word.equals("-cp") || word.equals("-classpath") || word.equals("--class-path")) {
+                i++;
+            } else if (word.equals("-jar") && i + 1 < words.length) {
+                String jar = Path.of(words[i + 1]).getFileName().toString();
+                return "java " + (jar.contains("surefire") || jar.contains("failsafe") ? "(maven test fork)" : jar);
+            } else if (!word.startsWith("-")) {
+                return "java " + (word.equals("org.codehaus.plexus.classworlds.launcher.Launcher") ? "(maven)" : word);
             }
         }
-        return "java " + (args.contains("plexus-classworlds") ? "(maven)" : "");
+        return "java";
     }
 }
