@@ -61,6 +61,28 @@ final class MalformedEscapeMarker {
                 case OFF -> {
                     return 0;
                 }
+                // Fast paths over the bytes that need no decision, so that a request costs a scan of its
+                // target and of the first byte of each header line, not a state switch per byte.
+                case TARGET -> {
+                    i = skipUntil(buffer, i, to, (byte) ' ', (byte) '%');
+                    if (i == to) {
+                        continue;
+                    }
+                }
+                case VERSION -> {
+                    i = skipUntil(buffer, i, to, (byte) '\n', (byte) '\n');
+                    if (i == to) {
+                        continue;
+                    }
+                }
+                case HEADERS -> {
+                    if (lineStarted && !inspected) {
+                        i = skipUntil(buffer, i, to, (byte) '\n', (byte) '\n');
+                        if (i == to) {
+                            continue;
+                        }
+                    }
+                }
                 default -> {
                 }
             }
@@ -218,6 +240,19 @@ final class MalformedEscapeMarker {
             value = value * radix + digit;
         }
         return value;
+    }
+
+    /** The index of the first of {@code a}, {@code b} or a line feed in {@code buffer[from, to)}, or {@code to}. */
+    private static int skipUntil(ByteBuffer buffer, int from, int to, byte a, byte b) {
+        int i = from;
+        while (i < to) {
+            byte c = buffer.get(i);
+            if (c == a || c == b || c == '\n') {
+                return i;
+            }
+            i++;
+        }
+        return to;
     }
 
     private static boolean isHex(byte b) {
