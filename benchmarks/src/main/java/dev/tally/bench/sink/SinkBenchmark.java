@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.tally.bench.report.DocSection;
+import dev.tally.common.config.ConfigSource;
 import dev.tally.deploy.cluster.LocalCluster;
 import dev.tally.deploy.cluster.CassandraNode;
 import dev.tally.deploy.cluster.CassandraSettings;
@@ -16,6 +17,7 @@ import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.schemas.avro.TrackedEvent;
 import dev.tally.sink.SinkMetrics;
+import dev.tally.sink.config.SinkConfig;
 import dev.tally.sink.cassandra.RawEventWriter;
 import dev.tally.sink.cassandra.RollupWriter;
 import dev.tally.sink.cassandra.SiteSettings;
@@ -80,9 +82,8 @@ public final class SinkBenchmark {
     static final String HEADING = "Cassandra sink: raw rows/s and rollup writes";
     static final String MARKER_ID = "sink-benchmark";
     private static final String KEYSPACE = "tally_bench_sink";
-    /** The sink's defaults ({@code sink.rollups.flush-interval}, {@code sink.rollups.max-buffered-keys}). */
-    private static final int SINK_DEFAULT_FLUSH_SECONDS = 5;
-    private static final int SINK_MAX_BUFFERED_KEYS = 100_000;
+    /** The sink's own defaults, untouched by the environment: its flush interval and key buffer are what is counted. */
+    static final SinkConfig SINK_DEFAULTS = SinkConfig.from(ConfigSource.load(SinkConfig.DEFAULTS, Map.of(), Map.of()));
 
     private SinkBenchmark() {
     }
@@ -308,7 +309,7 @@ public final class SinkBenchmark {
 
     // ---- rollup writes per 1,000 events ------------------------------------------------------------
 
-    /** Counts what one {@link RollupWriter} would send: requests by table and tier, and rows. */
+    /** Counts what one {@link RollupWriter} would send: requests by table, and rows. */
     private static final class CountedWriter {
         final RollupWriter writer;
         final Map<String, Long> requestsByKind = new LinkedHashMap<>();
@@ -355,8 +356,9 @@ public final class SinkBenchmark {
         Function<byte[], Rollup> handOver = bytes -> current[0];
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
         Function<Integer, CountedWriter> writerFlushingEvery = seconds -> new CountedWriter(new RollupWriter(handOver, Map.of(), tables,
-                Duration.ofSeconds(seconds), SINK_MAX_BUFFERED_KEYS, virtualNanos::get, metrics));
+                Duration.ofSeconds(seconds), SINK_DEFAULTS.rollupMaxBufferedKeys(), virtualNanos::get, metrics));
 
+        int defaultFlushSeconds = (int) SINK_DEFAULTS.rollupFlushInterval().toSeconds();
         List<CountedWriter> all = new ArrayList<>();
         for (int interval : settings.flushIntervals()) {
             all.add(writerFlushingEvery.apply(interval));
@@ -364,9 +366,9 @@ public final class SinkBenchmark {
         // At the sink's default interval, split by tier (a batch never mixes tiers) and the total dimension alone.
         Map<Granularity, CountedWriter> byTier = new EnumMap<>(Granularity.class);
         for (Granularity granularity : Granularity.values()) {
-            byTier.put(granularity, writerFlushingEvery.apply(SINK_DEFAULT_FLUSH_SECONDS));
+            byTier.put(granularity, writerFlushingEvery.apply(defaultFlushSeconds));
         }
-        CountedWriter totalOnly = writerFlushingEvery.apply(SINK_DEFAULT_FLUSH_SECONDS);
+        CountedWriter totalOnly = writerFlushingEvery.apply(defaultFlushSeconds);
 
         long records = 0;
         long offset = 0;

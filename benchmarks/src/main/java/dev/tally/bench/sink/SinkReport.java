@@ -80,11 +80,12 @@ final class SinkReport {
             out.append(String.format(Locale.ROOT, "| %d s | %,d | %,d | **%.0f** | %.0f |%n", count.flushSeconds(), count.seriesWrites(),
                     count.breakdownWrites(), rollups.perThousand(count.writes()), rollups.perThousand(count.rows())));
         }
-        out.append(String.format(Locale.ROOT, "%nAt the sink's default 5 s: writes per 1,000 events by tier %s; the `total` dimension "
+        out.append(String.format(Locale.ROOT, "%nAt the sink's default %d s: writes per 1,000 events by tier %s; the `total` dimension "
                 + "alone (the one aggregate the article's read-modify-write keeps, at 4,000 writes and 3,000 reads per 1,000 events): %.1f. "
                 + "Hours and days carry only %d s of traffic here, yet each of their buckets costs its rows once, so their share is "
-                + "overstated against a whole hour or day.%n", byTier(rollups.defaultRequestsByTier(), rollups),
-                rollups.perThousand(rollups.defaultTotalOnlyRequests()), settings.rollupSeconds()));
+                + "overstated against a whole hour or day.%n", SinkBenchmark.SINK_DEFAULTS.rollupFlushInterval().toSeconds(),
+                byTier(rollups.defaultRequestsByTier(), rollups), rollups.perThousand(rollups.defaultTotalOnlyRequests()),
+                settings.rollupSeconds()));
         double best = rollups.counts().stream().mapToDouble(count -> rollups.perThousand(count.writes())).min().orElse(Double.NaN);
         out.append(String.format(Locale.ROOT, "%nTarget: at most 10 writes per 1,000 events. **Measured: %.0f at the longest interval "
                 + "tried; %s.**%n", best, best <= 10 ? "met" : "not met"));
