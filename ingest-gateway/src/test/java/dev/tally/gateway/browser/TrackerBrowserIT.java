@@ -18,6 +18,7 @@ import dev.tally.store.IdentityMode;
 import dev.tally.store.SchemaMigrator;
 import dev.tally.store.Site;
 import dev.tally.store.SiteTable;
+import dev.tally.testsupport.HeadlessChromium;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class TrackerBrowserIT {
         String userAgent;
         long innerWidth;
 
-        try (HeadlessChromium chromium = HeadlessChromium.start("de-CH,de;q=0.9,en;q=0.8")) {
+        try (HeadlessChromium chromium = HeadlessChromium.start("de-CH,de;q=0.9,en;q=0.8", 1280, 800)) {
             ChromeDriver browser = chromium.driver();
 
             browser.get(firstUrl);

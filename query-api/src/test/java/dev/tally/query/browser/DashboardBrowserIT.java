@@ -18,6 +18,7 @@ import dev.tally.store.SchemaMigrator;
 import dev.tally.store.Site;
 import dev.tally.store.SiteTable;
 import dev.tally.store.Stripes;
+import dev.tally.testsupport.HeadlessChromium;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +80,7 @@ class DashboardBrowserIT {
             new CassandraFixtureWriter(session, keyspace, new Stripes(8)).writeRollups(siteId, fixture);
         }
         app = QueryFixture.start(cluster, keyspace, Clock.fixed(NOW, ZoneOffset.UTC));
-        browser = HeadlessChromium.start();
+        browser = HeadlessChromium.start("en-US", 1280, 1000);
     }
 
     @AfterAll

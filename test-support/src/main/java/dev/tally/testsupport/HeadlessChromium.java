@@ -1,4 +1,4 @@
-package dev.tally.gateway.browser;
+package dev.tally.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,9 +28,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * <p>{@link #close()} quits the browser, stops chromedriver, kills whatever still runs with this
  * profile (a browser that did not quit) and deletes the profile.
  */
-final class HeadlessChromium implements AutoCloseable {
-    private static final int WINDOW_WIDTH = 1280;
-    private static final int WINDOW_HEIGHT = 800;
+public final class HeadlessChromium implements AutoCloseable {
     // Selenium looks for DevTools bindings matching the browser's version and warns that there are none:
     // this fixture speaks WebDriver only. Held here because java.util.logging forgets unreferenced loggers.
     private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
@@ -49,19 +47,26 @@ final class HeadlessChromium implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** @param acceptLanguages the browser's language preferences, sent as Accept-Language, e.g. {@code de-CH,de} */
-    static HeadlessChromium start(String acceptLanguages) throws IOException {
+    /**
+     * @param acceptLanguages the browser's language preferences, sent as Accept-Language, e.g. {@code de-CH,de};
+     *                        the first is also its own language, which pages see in {@code navigator.language}
+     *                        and {@code Intl} formats numbers and dates with
+     * @param windowWidth     the window's width in CSS pixels
+     * @param windowHeight    the window's height in CSS pixels
+     */
+    public static HeadlessChromium start(String acceptLanguages, int windowWidth, int windowHeight) throws IOException {
         Path browser = executable("TALLY_CHROMIUM", "/usr/bin/chromium");
         Path chromedriver = executable("TALLY_CHROMEDRIVER", "/usr/bin/chromedriver");
         Path profile = Files.createTempDirectory("tally-chromium-");
+        String language = acceptLanguages.split("[,;]", 2)[0].trim();
         ChromeOptions options = new ChromeOptions()
                 .setBinary(browser.toFile())
                 .addArguments(
                         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         // No traffic but the test's: no updates, sync, crash uploads or QUIC probing.
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-breakpad", "--no-first-run", "--disable-quic",
-                        "--window-size=" + WINDOW_WIDTH + "," + WINDOW_HEIGHT,
+                        "--disable-breakpad", "--no-first-run", "--disable-quic", "--lang=" + language,
+                        "--window-size=" + windowWidth + "," + windowHeight,
                         "--user-data-dir=" + profile);
         options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguages));
         LoggingPreferences logs = new LoggingPreferences();
@@ -80,17 +85,17 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** What the pages wrote to the console (and the browser's own errors, such as failed requests) since the last call. */
-    List<LogEntry> console() {
+    public List<LogEntry> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();
     }
 
     /** The viewport as PNG, written to {@code file}. */
-    void screenshot(Path file) throws IOException {
+    public void screenshot(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     }
