@@ -89,7 +89,6 @@ final class AggregatorOutput implements AutoCloseable {
      */
     private final Map<String, TestOutputTopic<byte[], byte[]>> discarded = new HashMap<>();
     private long sent;
-    private int second;
 
     AggregatorOutput(int sites, int eventsPerSecond, Instant start, long seed, Path stateDir) {
         this.eventsPerSecond = eventsPerSecond;
@@ -133,7 +132,6 @@ final class AggregatorOutput implements AutoCloseable {
             raw.pipeInput(event.getSiteId() + "|" + event.getVisitorId(), event, receivedAt);
             sent++;
         }
-        second++;
         return advance(PUBLISH_INTERVAL);
     }
 
@@ -163,10 +161,6 @@ final class AggregatorOutput implements AutoCloseable {
             topic.readValuesToList().forEach(published::add);
         }
         return published;
-    }
-
-    int seconds() {
-        return second;
     }
 
     @Override
