@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The sink's meters. Writes are counted per kind: {@code raw_events}, {@code rollup_series},
- * {@code rollup_breakdown} (Cassandra requests, each one statement or one single-partition batch) and
+ * The sink's meters. Writes are counted per kind: {@code raw_events}, {@code rollup_minutes},
+ * {@code rollup_series}, {@code rollup_breakdown} (Cassandra requests, each one statement or one
+ * single-partition batch) and
  * {@code dead_letter} (records sent to the dead-letter topic).
  */
 public final class SinkMetrics {

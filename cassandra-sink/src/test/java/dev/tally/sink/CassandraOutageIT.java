@@ -8,15 +8,9 @@ import dev.tally.deploy.cluster.TestCluster;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.store.RawEventRow;
 import dev.tally.store.RollupTables.StoredRollup;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +55,7 @@ class CassandraOutageIT {
             await().during(OUTAGE).atMost(OUTAGE.plusSeconds(15)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> fixture.lag(group + ".raw-events", List.of(fixture.topics.enrichedEvents().name())) == 120
                             && fixture.lag(group + ".rollups", fixture.rollupTopics()) > 0
-                            && get(sink, "/healthz").statusCode() == 200);
+                            && SinkFixture.get(sink, "/healthz").statusCode() == 200);
         } finally {
             cluster.cassandra().restart(LocalCluster.DEFAULT_READY_TIMEOUT);
         }
@@ -81,23 +75,13 @@ class CassandraOutageIT {
                     + rollup.getDimensionValue() + "|" + rollup.getBucketStart().toEpochMilli();
             assertThat(stored.get(key)).as(key).hasSize(2).allSatisfy(row -> RollupsIT.assertStored(row, rollup));
         }
-        String metrics = get(sink, "/metrics").body();
-        assertThat(counter(metrics, "tally_sink_write_retries_total", "raw_events")).isPositive();
-        assertThat(counter(metrics, "tally_sink_rows_written_total", "raw_events")).isEqualTo(scenario.sent());
+        String metrics = SinkFixture.get(sink, "/metrics").body();
+        assertThat(SinkFixture.counter(metrics, "tally_sink_write_retries_total", "raw_events")).isPositive();
+        assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", "raw_events")).isEqualTo(scenario.sent());
     }
 
     private void awaitAllCommitted() {
         fixture.awaitCommittedToEnd(group + ".raw-events", List.of(fixture.topics.enrichedEvents().name()), Duration.ofSeconds(120));
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(120));
-    }
-
-    private static HttpResponse<String> get(SinkApp sink, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.adminPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static double counter(String metrics, String name, String kind) {
-        Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*kind=\"" + kind + "\"[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 }

@@ -8,11 +8,11 @@ import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.store.RollupLayout;
 import dev.tally.store.RollupLayout.Tier;
+import dev.tally.store.RollupTables;
 import dev.tally.store.RollupTables.StoredRollup;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Rollup records from the three rollup topics into {@code rollup_series} and {@code rollup_breakdown}. */
+/** Rollup records from the three rollup topics into {@code rollup_minutes}, {@code rollup_series} and {@code rollup_breakdown}. */
 class RollupsIT {
     private static final Instant MINUTE = Instant.parse("2026-11-22T13:47:00Z");
     private static final Instant HOUR = Instant.parse("2026-11-22T13:00:00Z");
@@ -58,7 +58,7 @@ class RollupsIT {
 
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
 
-        List<StoredRollup> series = fixture.rollups.series(site, Tier.MINUTE, "total", "", LocalDate.of(2026, 11, 22));
+        List<StoredRollup> series = minutesAround(site, "total", "");
         assertThat(series).singleElement().satisfies(stored -> assertStored(stored, last));
         assertThat(fixture.rollups.breakdown(site, Tier.MINUTE, "total", MINUTE)).singleElement()
                 .satisfies(stored -> assertStored(stored, last));
@@ -68,15 +68,15 @@ class RollupsIT {
         Map<String, Long> pageviews = pages.stream().collect(Collectors.toMap(StoredRollup::dimensionValue, StoredRollup::pageviews));
         for (int page = 0; page < 20; page++) {
             assertThat(pageviews).containsEntry("/page-" + page, (long) page + 1);
-            assertThat(fixture.rollups.series(site, Tier.MINUTE, "page", "/page-" + page, LocalDate.of(2026, 11, 22)))
+            assertThat(minutesAround(site, "page", "/page-" + page))
                     .extracting(StoredRollup::pageviews).containsExactly((long) page + 1);
         }
-        // Breakdown rows really are spread over the shards a reader reads.
-        assertThat(pages.stream().map(p -> RollupLayout.shardOf(p.dimensionValue())).distinct().count()).isGreaterThan(1);
+        // Minute rows really are spread over the shards a reader reads.
+        assertThat(pages.stream().map(p -> RollupLayout.minuteShardOf(site, "page", p.dimensionValue())).distinct().count()).isGreaterThan(1);
 
-        assertThat(fixture.rollups.series(site, Tier.HOUR, "total", "", RollupLayout.periodOf(Tier.HOUR, HOUR)))
+        assertThat(fixture.rollups.series(site, Tier.HOUR, "total", "", HOUR.minus(Duration.ofDays(2)), HOUR.plus(Duration.ofDays(2))))
                 .extracting(StoredRollup::bucketStart, StoredRollup::pageviews).containsExactly(org.assertj.core.groups.Tuple.tuple(HOUR, 30L));
-        assertThat(fixture.rollups.series(site, Tier.DAY, "browser", "Firefox", LocalDate.of(2026, 1, 1)))
+        assertThat(fixture.rollups.series(site, Tier.DAY, "browser", "Firefox", DAY.minus(Duration.ofDays(3)), DAY.plus(Duration.ofDays(3))))
                 .extracting(StoredRollup::pageviews).containsExactly(40L);
         assertThat(fixture.rollups.breakdown(site, Tier.DAY, "browser", DAY)).extracting(StoredRollup::dimensionValue)
                 .containsExactly("Firefox");
@@ -87,16 +87,51 @@ class RollupsIT {
         Instant emitted = Instant.parse("2026-11-22T13:48:00Z");
         Rollup newer = TestEvents.rollup(site, Granularity.MINUTE, "total", "", MINUTE, 9, emitted.plusSeconds(30), false);
         Rollup older = TestEvents.rollup(site, Granularity.MINUTE, "total", "", MINUTE, 3, emitted, false);
-        LocalDate period = RollupLayout.periodOf(Tier.MINUTE, MINUTE);
 
         fixture.send(newer);
         fixture.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> !fixture.rollups.series(site, Tier.MINUTE, "total", "", period).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !minutesAround(site, "total", "").isEmpty());
         fixture.send(older);
         fixture.awaitCommittedToEnd(group + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
 
-        assertThat(fixture.rollups.series(site, Tier.MINUTE, "total", "", period)).extracting(StoredRollup::pageviews).containsExactly(9L);
+        assertThat(minutesAround(site, "total", "")).extracting(StoredRollup::pageviews).containsExactly(9L);
         assertThat(fixture.rollups.breakdown(site, Tier.MINUTE, "total", MINUTE)).extracting(StoredRollup::pageviews).containsExactly(9L);
+    }
+
+    @Test
+    void one_flush_of_the_open_minutes_of_many_sites_costs_at_most_one_batch_per_shard() throws Exception {
+        int sites = 300;
+        List<String> pages = List.of("/", "/pricing", "/blog");
+        Instant emitted = Instant.parse("2026-11-22T13:48:00Z");
+        for (int s = 0; s < sites; s++) {
+            fixture.send(TestEvents.rollup(site + "-" + s, Granularity.MINUTE, "total", "", MINUTE, s + 1, emitted, false));
+            for (String page : pages) {
+                fixture.send(TestEvents.rollup(site + "-" + s, Granularity.MINUTE, "page", page, MINUTE, 1, emitted, false));
+            }
+        }
+        fixture.flush();
+        // A sink of its own, started once every record is in Kafka, with a flush interval long enough for one flush to hold them all.
+        String oneFlush = TestCluster.uniqueName("group_");
+        SinkApp sink = fixture.startSink(oneFlush, Map.of("sink.rollups.flush-interval", "5s"));
+        fixture.awaitCommittedToEnd(oneFlush + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
+
+        String metrics = SinkFixture.get(sink, "/metrics").body();
+        assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", RollupTables.MINUTES_TABLE)).isEqualTo(sites * 4.0);
+        // 1,200 rows of one ten-minute period: one single-partition batch per shard, not one request per site or value.
+        assertThat(SinkFixture.counter(metrics, "tally_sink_writes_total", RollupTables.MINUTES_TABLE))
+                .isBetween(1.0, (double) RollupLayout.MINUTE_SHARDS);
+        for (int s = 0; s < sites; s += 37) {
+            String oneSite = site + "-" + s;
+            assertThat(fixture.rollups.series(oneSite, Tier.MINUTE, "total", "", MINUTE, MINUTE.plusSeconds(60)))
+                    .extracting(StoredRollup::pageviews).containsExactly(s + 1L);
+            assertThat(fixture.rollups.breakdown(oneSite, Tier.MINUTE, "page", MINUTE)).extracting(StoredRollup::dimensionValue)
+                    .containsExactlyInAnyOrderElementsOf(pages);
+        }
+    }
+
+    /** The stored minutes of one value within an hour either side of {@code MINUTE}: several periods. */
+    private List<StoredRollup> minutesAround(String site, String dimension, String value) {
+        return fixture.rollups.series(site, Tier.MINUTE, dimension, value, MINUTE.minus(Duration.ofHours(1)), MINUTE.plus(Duration.ofHours(1)));
     }
 
     static void assertStored(StoredRollup stored, Rollup sent) {

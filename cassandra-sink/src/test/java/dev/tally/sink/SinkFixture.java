@@ -18,6 +18,10 @@ import dev.tally.store.RawEventTable;
 import dev.tally.store.RollupTables;
 import dev.tally.store.SchemaMigrator;
 import dev.tally.store.Stripes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -170,6 +176,18 @@ final class SinkFixture implements AutoCloseable {
 
     List<String> rollupTopics() {
         return List.of(topics.minuteRollups().name(), topics.hourRollups().name(), topics.dayRollups().name());
+    }
+
+    /** GETs an admin endpoint of a running sink. */
+    static HttpResponse<String> get(SinkApp sink, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.adminPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of a counter with a {@code kind} tag in Prometheus text, 0 if absent. */
+    static double counter(String metrics, String name, String kind) {
+        Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*kind=\"" + kind + "\"[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
 import dev.tally.schemas.avro.Rollup;
 import dev.tally.store.RawEventRow;
-import dev.tally.store.RollupLayout;
 import dev.tally.store.RollupLayout.Tier;
 import dev.tally.store.RollupTables.StoredRollup;
 import dev.tally.store.Stripes;
@@ -98,7 +97,11 @@ final class StreamScenario {
         return rows;
     }
 
-    /** The stored row of each bucket sent, from {@code rollup_series} and from {@code rollup_breakdown}. */
+    /**
+     * The stored row of each bucket sent, as a time-series read and as a breakdown read find it (two rows per
+     * bucket): both from {@code rollup_minutes} for a minute, from {@code rollup_series} and {@code rollup_breakdown}
+     * for an hour or a day.
+     */
     Map<String, List<StoredRollup>> storedRollups() {
         Map<String, List<StoredRollup>> stored = new TreeMap<>();
         for (Map.Entry<String, Rollup> entry : latestRollups.entrySet()) {
@@ -106,8 +109,7 @@ final class StreamScenario {
             Tier tier = Tier.valueOf(rollup.getGranularity().name());
             List<StoredRollup> rows = new ArrayList<>();
             fixture.rollups.series(rollup.getSiteId(), tier, rollup.getDimension(), rollup.getDimensionValue(),
-                    RollupLayout.periodOf(tier, rollup.getBucketStart())).stream()
-                    .filter(r -> r.bucketStart().equals(rollup.getBucketStart())).forEach(rows::add);
+                    rollup.getBucketStart(), rollup.getBucketStart().plusMillis(tier.millis())).forEach(rows::add);
             fixture.rollups.breakdown(rollup.getSiteId(), tier, rollup.getDimension(), rollup.getBucketStart()).stream()
                     .filter(r -> r.dimensionValue().equals(rollup.getDimensionValue())).forEach(rows::add);
             stored.put(entry.getKey(), rows);

@@ -15,39 +15,61 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The two rollup tables of V003, {@code rollup_series} and {@code rollup_breakdown}, placed by
- * {@link RollupLayout}.
+ * The rollup tables, placed by {@link RollupLayout}: minutes in {@code rollup_minutes} (V005), hours and
+ * days in {@code rollup_series} and {@code rollup_breakdown} (V003).
  *
- * <p>Writes: {@link #bind} turns one {@link Rollup} record into an upsert for each table, with the
- * partition each lands in; {@link #write} sends upserts of one partition as one statement or one
- * unlogged batch. Every upsert writes absolute values with the write timestamp taken from
- * {@code Rollup.updatedAt}, so whatever order two records of one bucket arrive in (retries,
- * replays, several sink instances during a rebalance) the later emission wins, and writing the same
- * record again changes nothing. Reads: one series and one breakdown bucket, as the query API reads them.
+ * <p>Writes: {@link #bind} turns one {@link Rollup} record into its upserts (one for a minute, one per
+ * table for an hour or a day), each with the partition it lands in; {@link #write} sends upserts of one
+ * partition as one statement or one unlogged batch. Every upsert writes absolute values with the write
+ * timestamp taken from {@code Rollup.updatedAt}, so whatever order two records of one bucket arrive in
+ * (retries, replays, several sink instances during a rebalance) the later emission wins, and writing the
+ * same record again changes nothing. Reads: a series and a breakdown bucket of any tier, for tests and tools.
  */
 public final class RollupTables {
     private static final String VALUES = "pageviews, custom_events, visitors_sketch, visitors_estimate, value_count, value_sum, "
             + "value_min, value_max, finalized, updated_at";
 
-    /** A partition of either table; upserts of one partition may share an unlogged batch. */
-    public sealed interface Partition permits SeriesPartition, BreakdownPartition {
+    public static final String MINUTES_TABLE = "rollup_minutes";
+    public static final String SERIES_TABLE = "rollup_series";
+    public static final String BREAKDOWN_TABLE = "rollup_breakdown";
+
+    /** A partition of one of the tables; upserts of one partition may share an unlogged batch. */
+    public sealed interface Partition permits MinutePartition, SeriesPartition, BreakdownPartition {
+        /** The table the partition belongs to: {@link #MINUTES_TABLE}, {@link #SERIES_TABLE} or {@link #BREAKDOWN_TABLE}. */
+        String table();
+    }
+
+    public record MinutePartition(Instant periodStart, short shard) implements Partition {
+        @Override
+        public String table() {
+            return MINUTES_TABLE;
+        }
     }
 
     public record SeriesPartition(String siteId, RollupLayout.Tier tier, String dimension, String dimensionValue, LocalDate period)
             implements Partition {
+        @Override
+        public String table() {
+            return SERIES_TABLE;
+        }
     }
 
     public record BreakdownPartition(String siteId, RollupLayout.Tier tier, String dimension, Instant bucketStart, short shard)
             implements Partition {
+        @Override
+        public String table() {
+            return BREAKDOWN_TABLE;
+        }
     }
 
     public record Upsert(Partition partition, BoundStatement statement) {
     }
 
-    /** One stored rollup row of either table. A null {@code valueMin}/{@code valueMax} means no value was seen. */
+    /** One stored rollup row of any of the tables. A null {@code valueMin}/{@code valueMax} means no value was seen. */
     public record StoredRollup(String dimensionValue, Instant bucketStart, long pageviews, long customEvents,
                                ByteBuffer visitorsSketch, double visitorsEstimate, long valueCount, double valueSum,
                                Double valueMin, Double valueMax, boolean finalized, Instant updatedAt) {
@@ -62,27 +84,38 @@ public final class RollupTables {
 
     private final CqlSession session;
     private final ConsistencyLevel consistency;
+    private final PreparedStatement upsertMinute;
     private final PreparedStatement upsertSeries;
     private final PreparedStatement upsertBreakdown;
+    private final PreparedStatement selectMinuteSeries;
+    private final PreparedStatement selectMinuteBreakdown;
     private final PreparedStatement selectSeries;
     private final PreparedStatement selectBreakdownShard;
 
     public RollupTables(CqlSession session, String keyspace, ConsistencyLevel consistency) {
         this.session = session;
         this.consistency = consistency;
+        this.upsertMinute = session.prepare("INSERT INTO " + keyspace + ".rollup_minutes (period_start, shard, site_id, dimension, "
+                + "bucket_start, dimension_value, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "USING TIMESTAMP ?");
         this.upsertSeries = session.prepare("INSERT INTO " + keyspace + ".rollup_series (site_id, granularity, dimension, "
                 + "dimension_value, period, bucket_start, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "USING TIMESTAMP ?");
         this.upsertBreakdown = session.prepare("INSERT INTO " + keyspace + ".rollup_breakdown (site_id, granularity, dimension, "
                 + "bucket_start, shard, dimension_value, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "USING TIMESTAMP ?");
+        this.selectMinuteSeries = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
+                + ".rollup_minutes WHERE period_start = ? AND shard = ? AND site_id = ? AND dimension = ? AND bucket_start IN ? "
+                + "AND dimension_value = ?");
+        this.selectMinuteBreakdown = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
+                + ".rollup_minutes WHERE period_start = ? AND shard IN ? AND site_id = ? AND dimension = ? AND bucket_start = ?");
         this.selectSeries = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
                 + ".rollup_series WHERE site_id = ? AND granularity = ? AND dimension = ? AND dimension_value = ? AND period = ?");
         this.selectBreakdownShard = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
                 + ".rollup_breakdown WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard = ?");
     }
 
-    /** The series upsert and the breakdown upsert of one record, in that order. */
+    /** The upserts of one record: its {@code rollup_minutes} row for a minute, else its series row and its breakdown row. */
     public List<Upsert> bind(Rollup rollup) {
         RollupLayout.Tier tier = RollupLayout.Tier.valueOf(rollup.getGranularity().name());
         Instant bucket = rollup.getBucketStart();
@@ -90,6 +123,20 @@ public final class RollupTables {
         String value = rollup.getDimensionValue();
         // Microseconds, as Cassandra's own write timestamps.
         long writeTime = Math.multiplyExact(rollup.getUpdatedAt().toEpochMilli(), 1000L);
+
+        if (tier == RollupLayout.Tier.MINUTE) {
+            MinutePartition minutes = new MinutePartition(RollupLayout.minutePeriodOf(bucket),
+                    RollupLayout.minuteShardOf(rollup.getSiteId(), dimension, value));
+            BoundStatementBuilder minuteRow = upsertMinute.boundStatementBuilder()
+                    .setInstant(0, minutes.periodStart())
+                    .setShort(1, minutes.shard())
+                    .setString(2, rollup.getSiteId())
+                    .setString(3, dimension)
+                    .setInstant(4, bucket)
+                    .setString(5, value);
+            setValues(minuteRow, rollup, writeTime);
+            return List.of(new Upsert(minutes, minuteRow.build()));
+        }
 
         SeriesPartition series = new SeriesPartition(rollup.getSiteId(), tier, dimension, value, RollupLayout.periodOf(tier, bucket));
         BoundStatementBuilder seriesRow = upsertSeries.boundStatementBuilder()
@@ -158,12 +205,30 @@ public final class RollupTables {
                 .build());
     }
 
-    /** The buckets of one dimension value in one {@code rollup_series} partition, oldest first. */
-    public List<StoredRollup> series(String siteId, RollupLayout.Tier tier, String dimension, String dimensionValue, LocalDate period) {
+    /** The buckets of one dimension value in {@code [from, to)} of one tier, oldest first. */
+    public List<StoredRollup> series(String siteId, RollupLayout.Tier tier, String dimension, String dimensionValue,
+                                     Instant from, Instant to) {
         List<StoredRollup> rows = new ArrayList<>();
-        for (Row row : session.execute(selectSeries.bind(siteId, tier.name(), dimension, dimensionValue, period)
-                .setConsistencyLevel(consistency))) {
-            rows.add(StoredRollup.from(row));
+        if (tier == RollupLayout.Tier.MINUTE) {
+            short shard = RollupLayout.minuteShardOf(siteId, dimension, dimensionValue);
+            for (Map.Entry<Instant, List<Instant>> period : RollupLayout.minutesByPeriod(from, to).entrySet()) {
+                collect(rows, selectMinuteSeries.bind(period.getKey(), shard, siteId, dimension, period.getValue(), dimensionValue));
+            }
+            return rows;
+        }
+        LocalDate last = null;
+        for (Instant bucket = from; bucket.isBefore(to); bucket = bucket.plusMillis(tier.millis())) {
+            LocalDate period = RollupLayout.periodOf(tier, bucket);
+            if (!period.equals(last)) {
+                for (Row row : session.execute(selectSeries.bind(siteId, tier.name(), dimension, dimensionValue, period)
+                        .setConsistencyLevel(consistency))) {
+                    StoredRollup stored = StoredRollup.from(row);
+                    if (!stored.bucketStart().isBefore(from) && stored.bucketStart().isBefore(to)) {
+                        rows.add(stored);
+                    }
+                }
+                last = period;
+            }
         }
         return rows;
     }
@@ -171,12 +236,20 @@ public final class RollupTables {
     /** Every value of one dimension in one bucket, read from all of its shards, in no particular order. */
     public List<StoredRollup> breakdown(String siteId, RollupLayout.Tier tier, String dimension, Instant bucketStart) {
         List<StoredRollup> rows = new ArrayList<>();
+        if (tier == RollupLayout.Tier.MINUTE) {
+            collect(rows, selectMinuteBreakdown.bind(RollupLayout.minutePeriodOf(bucketStart), RollupLayout.ALL_MINUTE_SHARDS,
+                    siteId, dimension, bucketStart));
+            return rows;
+        }
         for (short shard = 0; shard < RollupLayout.BREAKDOWN_SHARDS; shard++) {
-            for (Row row : session.execute(selectBreakdownShard.bind(siteId, tier.name(), dimension, bucketStart, shard)
-                    .setConsistencyLevel(consistency))) {
-                rows.add(StoredRollup.from(row));
-            }
+            collect(rows, selectBreakdownShard.bind(siteId, tier.name(), dimension, bucketStart, shard));
         }
         return rows;
+    }
+
+    private void collect(List<StoredRollup> into, BoundStatement statement) {
+        for (Row row : session.execute(statement.setConsistencyLevel(consistency))) {
+            into.add(StoredRollup.from(row));
+        }
     }
 }

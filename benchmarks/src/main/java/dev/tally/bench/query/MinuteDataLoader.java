@@ -1,17 +1,18 @@
 package dev.tally.bench.query;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import dev.tally.store.RollupLayout;
-import dev.tally.store.RollupLayout.Tier;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import dev.tally.schemas.avro.Granularity;
+import dev.tally.schemas.avro.Rollup;
+import dev.tally.sink.pipeline.PartitionBatches;
+import dev.tally.store.RollupLayout.Tier;
+import dev.tally.store.RollupTables;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,30 +26,32 @@ import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
 /**
- * Writes synthetic rollups the way the sink does (RollupLayout placement, every tier consistent with
- * the minutes below it): site totals ({@code total} dimension, {@code rollup_series}) for every minute
- * of {@code totalDays}, and page breakdowns ({@code page} dimension, {@code rollup_breakdown}) for the
- * last {@code pageDays}, drawn from {@code pages} distinct pages, {@code pagesPerMinute} page rows a minute.
+ * Writes synthetic rollups the way the sink does (the sink's {@link RollupTables#bind} places them, rows
+ * of one partition share an unlogged batch; every tier consistent with the minutes below it): site totals
+ * ({@code total} dimension) for every minute of {@code totalDays}, and page breakdowns ({@code page}
+ * dimension) for the last {@code pageDays}, drawn from {@code pages} distinct pages, {@code pagesPerMinute}
+ * page rows a minute.
  */
 final class MinuteDataLoader {
     private static final int LG_K = 12;
     private static final int IN_FLIGHT = 32;
-    /** Bytes of sketches per unlogged single-partition batch: well below Cassandra's 50 KiB batch failure threshold. */
-    private static final int BATCH_BYTES = 24 * 1024;
+    /** Rows per unlogged single-partition batch, as the sink's bounds. */
+    private static final int BATCH_ROWS = 500;
+    private static final int BATCH_BYTES = 512 * 1024;
     private static final int ROW_OVERHEAD = 100;
 
-    private record PendingRow(BoundStatement statement, int bytes) {
+    private record PendingRow(RollupTables.Upsert upsert, int bytes) {
     }
 
     private final CqlSession session;
-    private final PreparedStatement series;
-    private final PreparedStatement breakdown;
+    private final RollupTables tables;
+    private final Instant updatedAt = Instant.now();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
-    /** Pending rows per partition, flushed as unlogged batches when the partition's period ends. */
-    private final Map<String, List<PendingRow>> pending = new HashMap<>();
+    /** Rows not yet sent, batched by partition every ten minutes of data. */
+    private final List<PendingRow> pending = new ArrayList<>();
 
     private static final class Cell {
         long pageviews;
@@ -57,11 +60,7 @@ final class MinuteDataLoader {
 
     MinuteDataLoader(CqlSession session, String keyspace) {
         this.session = session;
-        String metrics = "pageviews, custom_events, visitors_sketch, value_count, value_sum, finalized";
-        this.series = session.prepare("INSERT INTO " + keyspace + ".rollup_series (site_id, granularity, dimension, dimension_value, period, bucket_start, "
-                + metrics + ") VALUES (?, ?, 'total', '', ?, ?, ?, 0, ?, 0, 0, true)");
-        this.breakdown = session.prepare("INSERT INTO " + keyspace + ".rollup_breakdown (site_id, granularity, dimension, bucket_start, shard, dimension_value, "
-                + metrics + ") VALUES (?, ?, 'page', ?, ?, ?, ?, 0, ?, 0, 0, true)");
+        this.tables = new RollupTables(session, keyspace, DefaultConsistencyLevel.ONE);
     }
 
     long written() {
@@ -113,34 +112,26 @@ final class MinuteDataLoader {
                     }
                 }
             }
-            writeSeries(siteId, Tier.MINUTE, start, total);
-            if ((minute + 1) % 1440 == 0) {
-                flush("series|MINUTE");
-            }
-            pageMinute.forEach((page, cell) -> writeBreakdown(siteId, Tier.MINUTE, start, page, cell));
+            write(siteId, Tier.MINUTE, start, "total", "", total);
+            pageMinute.forEach((page, cell) -> write(siteId, Tier.MINUTE, start, "page", page, cell));
             if ((minute + 1) % 60 == 0) {
                 Instant hourStart = Instant.ofEpochSecond((minute - 59) * 60);
-                writeSeries(siteId, Tier.HOUR, hourStart, hour);
-                pageHour.forEach((page, cell) -> writeBreakdown(siteId, Tier.HOUR, hourStart, page, cell));
-                flush("breakdown|HOUR");
-                if (LocalDate.ofInstant(hourStart.plusSeconds(3600), ZoneOffset.UTC).getDayOfMonth() == 1
-                        && hourStart.plusSeconds(3600).getEpochSecond() % 86_400 == 0) {
-                    flush("series|HOUR");
-                }
+                write(siteId, Tier.HOUR, hourStart, "total", "", hour);
+                pageHour.forEach((page, cell) -> write(siteId, Tier.HOUR, hourStart, "page", page, cell));
             }
             if ((minute + 1) % (1440 * 30) == 0) {
                 System.out.printf("  loaded up to %s: %,d rows%n", start, written.get());
             }
             if ((minute + 1) % 1440 == 0) {
                 Instant dayStart = Instant.ofEpochSecond((minute - 1439) * 60);
-                writeSeries(siteId, Tier.DAY, dayStart, day);
-                pageDay.forEach((page, cell) -> writeBreakdown(siteId, Tier.DAY, dayStart, page, cell));
-                flush("breakdown|DAY");
+                write(siteId, Tier.DAY, dayStart, "total", "", day);
+                pageDay.forEach((page, cell) -> write(siteId, Tier.DAY, dayStart, "page", page, cell));
+            }
+            if ((minute + 1) % 10 == 0) {
+                flush();
             }
         }
-        for (String key : List.copyOf(pending.keySet())) {
-            flush(key);
-        }
+        flush();
         inFlight.acquireUninterruptibly(IN_FLIGHT);
         inFlight.release(IN_FLIGHT);
         if (failure.get() != null) {
@@ -148,47 +139,36 @@ final class MinuteDataLoader {
         }
     }
 
-    private void writeSeries(String siteId, Tier tier, Instant start, Cell cell) {
-        LocalDate period = RollupLayout.periodOf(tier, start);
+    private void write(String siteId, Tier tier, Instant start, String dimension, String value, Cell cell) {
         byte[] sketch = cell.visitors.toCompactByteArray();
-        BoundStatement row = series.bind(siteId, tier.name(), period, start, cell.pageviews, ByteBuffer.wrap(sketch));
-        pending.computeIfAbsent("series|" + tier, k -> new ArrayList<>()).add(new PendingRow(row, sketch.length + ROW_OVERHEAD));
-    }
-
-    private void writeBreakdown(String siteId, Tier tier, Instant start, String page, Cell cell) {
-        byte[] sketch = cell.visitors.toCompactByteArray();
-        BoundStatement row = breakdown.bind(siteId, tier.name(), start, RollupLayout.shardOf(page), page, cell.pageviews, ByteBuffer.wrap(sketch));
-        if (tier == Tier.MINUTE) {
-            submit(row);
-        } else {
-            // Batched by shard: each batch is one partition (site, tier, page, bucket, shard).
-            pending.computeIfAbsent("breakdown|" + tier + "|" + RollupLayout.shardOf(page), k -> new ArrayList<>())
-                    .add(new PendingRow(row, sketch.length + page.length() + ROW_OVERHEAD));
+        Rollup rollup = Rollup.newBuilder()
+                .setSiteId(siteId)
+                .setGranularity(Granularity.valueOf(tier.name()))
+                .setDimension(dimension)
+                .setDimensionValue(value)
+                .setBucketStart(start)
+                .setPageviews(cell.pageviews)
+                .setVisitorsSketch(ByteBuffer.wrap(sketch))
+                .setFinalized(true)
+                .setUpdatedAt(updatedAt)
+                .build();
+        for (RollupTables.Upsert upsert : tables.bind(rollup)) {
+            pending.add(new PendingRow(upsert, sketch.length + value.length() + ROW_OVERHEAD));
         }
     }
 
-    /** Sends the pending rows of one partition (or, for breakdown keys, of the bucket's shards) as batches. */
-    private void flush(String keyPrefix) {
-        for (String key : List.copyOf(pending.keySet())) {
-            if (!key.equals(keyPrefix) && !key.startsWith(keyPrefix + "|")) {
-                continue;
-            }
-            List<PendingRow> rows = pending.remove(key);
-            List<BoundStatement> chunk = new ArrayList<>();
-            int bytes = 0;
-            for (PendingRow row : rows) {
-                if (!chunk.isEmpty() && bytes + row.bytes() > BATCH_BYTES) {
-                    submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
-                    chunk = new ArrayList<>();
-                    bytes = 0;
-                }
-                chunk.add(row.statement());
-                bytes += row.bytes();
-            }
-            if (!chunk.isEmpty()) {
-                submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(chunk), chunk.size());
+    /** Sends every pending row, rows of one partition as unlogged batches. */
+    private void flush() {
+        for (List<PendingRow> batch : PartitionBatches.group(pending, row -> row.upsert().partition(), PendingRow::bytes,
+                BATCH_ROWS, BATCH_BYTES)) {
+            if (batch.size() == 1) {
+                submit(batch.get(0).upsert().statement());
+            } else {
+                List<BoundStatement> statements = batch.stream().map(row -> row.upsert().statement()).toList();
+                submit(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(statements), statements.size());
             }
         }
+        pending.clear();
     }
 
     private void submit(BoundStatement statement) {

@@ -74,11 +74,12 @@ final class SinkReport {
                 + "single-partition unlogged batch.%n%n",
                 rollups.events(), settings.rate(), settings.sites(), settings.rollupSeconds(), rollups.seconds(), rollups.records(),
                 byTier(rollups.recordsByTier(), rollups), settings.poll()));
-        out.append("| flush interval (`sink.rollups.flush-interval`) | rollup_series writes | rollup_breakdown writes | **writes per 1,000 events** | rows per 1,000 events |\n");
-        out.append("|---:|---:|---:|---:|---:|\n");
+        out.append("| flush interval (`sink.rollups.flush-interval`) | rollup_minutes writes | rollup_series writes | rollup_breakdown writes "
+                + "| **writes per 1,000 events** | rows per 1,000 events |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|\n");
         for (RollupCount count : rollups.counts()) {
-            out.append(String.format(Locale.ROOT, "| %d s | %,d | %,d | **%.0f** | %.0f |%n", count.flushSeconds(), count.seriesWrites(),
-                    count.breakdownWrites(), rollups.perThousand(count.writes()), rollups.perThousand(count.rows())));
+            out.append(String.format(Locale.ROOT, "| %d s | %,d | %,d | %,d | **%.1f** | %.0f |%n", count.flushSeconds(), count.minuteWrites(),
+                    count.seriesWrites(), count.breakdownWrites(), rollups.perThousand(count.writes()), rollups.perThousand(count.rows())));
         }
         out.append(String.format(Locale.ROOT, "%nAt the sink's default %d s: writes per 1,000 events by tier %s; the `total` dimension "
                 + "alone (the one aggregate the article's read-modify-write keeps, at 4,000 writes and 3,000 reads per 1,000 events): %.1f. "
@@ -86,9 +87,21 @@ final class SinkReport {
                 + "overstated against a whole hour or day.%n", SinkBenchmark.SINK_DEFAULTS.rollupFlushInterval().toSeconds(),
                 byTier(rollups.defaultRequestsByTier(), rollups), rollups.perThousand(rollups.defaultTotalOnlyRequests()),
                 settings.rollupSeconds()));
-        double best = rollups.counts().stream().mapToDouble(count -> rollups.perThousand(count.writes())).min().orElse(Double.NaN);
-        out.append(String.format(Locale.ROOT, "%nTarget: at most 10 writes per 1,000 events. **Measured: %.0f at the longest interval "
-                + "tried; %s.**%n", best, best <= 10 ? "met" : "not met"));
+        int defaultSeconds = (int) SinkBenchmark.SINK_DEFAULTS.rollupFlushInterval().toSeconds();
+        List<String> meeting = new ArrayList<>();
+        double atDefault = Double.NaN;
+        for (RollupCount count : rollups.counts()) {
+            double perThousand = rollups.perThousand(count.writes());
+            if (perThousand <= 10) {
+                meeting.add(count.flushSeconds() + " s");
+            }
+            if (count.flushSeconds() == defaultSeconds) {
+                atDefault = perThousand;
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%nTarget: at most 10 writes per 1,000 events. **Measured: %.1f at the sink's default %d s "
+                + "(%s); met at %s.**%n", atDefault, defaultSeconds, atDefault <= 10 ? "met" : "not met",
+                meeting.isEmpty() ? "no interval tried" : String.join(", ", meeting)));
         return out.toString();
     }
 

@@ -18,22 +18,27 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Rollup records in, upserts of {@code rollup_series} and {@code rollup_breakdown} out.
+ * Rollup records in, upserts of {@code rollup_minutes}, {@code rollup_series} and {@code rollup_breakdown} out.
  *
  * <p>The aggregator re-emits a bucket's growing absolute values, so records are coalesced: only the
  * latest record per bucket key is written, once per {@code flushInterval} (sooner if more than
  * {@code maxBufferedKeys} keys are waiting); the records it replaced are settled without a write
- * ({@link Coalescer}). Each written record becomes one upsert per table; upserts
- * that share a partition (the values of one breakdown shard, the buckets of one series period) go
- * out as one single-partition unlogged batch. A record counts as stored once both of its upserts are
- * acknowledged.
+ * ({@link Coalescer}). Each written record becomes its upserts ({@link RollupTables#bind}: one for a
+ * minute, one per table for an hour or a day); upserts that share a partition go out as one
+ * single-partition unlogged batch. Minute partitions are shared by all sites, so a flush of the open
+ * minutes costs a few batches per shard, not a request per site and value. A record counts as stored
+ * once all of its upserts are acknowledged.
  */
 public final class RollupWriter implements RecordHandler {
-    public static final String SERIES_KIND = "rollup_series";
-    public static final String BREAKDOWN_KIND = "rollup_breakdown";
-    private static final int MAX_BATCH_ROWS = 100;
-    /** A visitor sketch is at most about 2.6 KB (HLL_4, lgK 12): 100 rows stay well below a megabyte. */
-    private static final int MAX_BATCH_BYTES = 512 * 1024;
+    /** Write kinds, as in {@code tally_sink_writes_total}: the table written. */
+    public static final List<String> KINDS = List.of(RollupTables.MINUTES_TABLE, RollupTables.SERIES_TABLE, RollupTables.BREAKDOWN_TABLE);
+    /**
+     * Single-partition batches are one mutation on the replicas and exempt from Cassandra's batch-size
+     * thresholds; the bounds keep one request's work (and a retry's) small. A minute row is typically a few
+     * hundred bytes (its sketch holds a minute's visitors), an hour or day row at most about 2.3 KB.
+     */
+    private static final int MAX_BATCH_ROWS = 1_000;
+    private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final int ROW_BYTES_BESIDES_SKETCH = 200;
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -106,32 +111,27 @@ public final class RollupWriter implements RecordHandler {
         if (buffer.isEmpty() || (nowNanos - firstBufferedNanos < flushIntervalNanos && buffer.size() < maxBufferedKeys)) {
             return List.of();
         }
-        List<Upserted> series = new ArrayList<>();
-        List<Upserted> breakdown = new ArrayList<>();
+        List<Upserted> upserted = new ArrayList<>();
         for (Coalescer.Entry<Rollup> entry : buffer.drain()) {
-            List<RollupTables.Upsert> upserts = tables.bind(entry.latest());
             int bytes = ROW_BYTES_BESIDES_SKETCH + entry.latest().getVisitorsSketch().remaining()
                     + entry.latest().getDimensionValue().length();
-            series.add(new Upserted(upserts.get(0), List.of(entry.position()), bytes));
-            breakdown.add(new Upserted(upserts.get(1), List.of(entry.position()), bytes));
+            for (RollupTables.Upsert upsert : tables.bind(entry.latest())) {
+                upserted.add(new Upserted(upsert, List.of(entry.position()), bytes));
+            }
         }
         List<WriteUnit> units = new ArrayList<>();
-        addUnits(units, SERIES_KIND, series);
-        addUnits(units, BREAKDOWN_KIND, breakdown);
+        for (List<Upserted> batch : PartitionBatches.group(upserted, u -> u.upsert().partition(), Upserted::bytes,
+                MAX_BATCH_ROWS, MAX_BATCH_BYTES)) {
+            List<RollupTables.Upsert> statements = batch.stream().map(Upserted::upsert).toList();
+            List<SourcePosition> covers = batch.stream().flatMap(u -> u.covers().stream()).toList();
+            String kind = statements.get(0).partition().table();
+            units.add(new WriteUnit(kind, covers, statements.size(), () -> tables.write(statements)));
+        }
         return units;
     }
 
     @Override
     public List<SourcePosition> superseded() {
         return buffer.superseded();
-    }
-
-    private void addUnits(List<WriteUnit> units, String kind, List<Upserted> upserts) {
-        for (List<Upserted> batch : PartitionBatches.group(upserts, u -> u.upsert().partition(), Upserted::bytes,
-                MAX_BATCH_ROWS, MAX_BATCH_BYTES)) {
-            List<RollupTables.Upsert> statements = batch.stream().map(Upserted::upsert).toList();
-            List<SourcePosition> covers = batch.stream().flatMap(u -> u.covers().stream()).toList();
-            units.add(new WriteUnit(kind, covers, statements.size(), () -> tables.write(statements)));
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.tally.query.compose.Horizon;
 import dev.tally.query.compose.Intervals;
 import dev.tally.query.compose.Segment;
 import dev.tally.query.compose.TierPlanner;
-import dev.tally.store.RollupLayout.Tier;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -79,11 +78,8 @@ public final class QueryService {
         List<CompletableFuture<List<RollupRow>>> reads = new ArrayList<>();
         long buckets = 0;
         for (Segment segment : TierPlanner.plan(from, to, horizon.get())) {
-            Tier tier = segment.tier();
-            for (long start = segment.start().toEpochMilli(); start < segment.end().toEpochMilli(); start += tier.millis()) {
-                reads.add(store.breakdown(siteId, dimension, tier, Instant.ofEpochMilli(start)));
-                buckets++;
-            }
+            reads.add(store.breakdown(siteId, dimension, segment));
+            buckets += segment.buckets();
         }
         Map<String, Totals> byValue = new HashMap<>();
         long rowsRead = 0;

@@ -1,8 +1,6 @@
 package dev.tally.query.answer;
 
 import dev.tally.query.compose.Segment;
-import dev.tally.store.RollupLayout.Tier;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,6 +9,6 @@ public interface RollupStore {
     /** The rows of one dimension value in the buckets of a segment, in time order. */
     CompletableFuture<List<RollupRow>> series(String siteId, Dimension dimension, String value, Segment segment);
 
-    /** Every value of a dimension in one bucket. */
-    CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Tier tier, Instant bucketStart);
+    /** Every value of a dimension in every bucket of a segment, one row per value and bucket, in no particular order. */
+    CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Segment segment);
 }

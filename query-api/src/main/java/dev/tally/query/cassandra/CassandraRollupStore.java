@@ -23,20 +23,26 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 
 /**
- * Reads the V003 rollup tables. A segment of {@code rollup_series} becomes one range query per partition
- * it touches (partition period from {@link RollupLayout#periodOf}); a bucket of {@code rollup_breakdown}
- * becomes one query over all of its shards ({@link RollupLayout#BREAKDOWN_SHARDS}). At most {@code maxInFlight}
- * partition reads run at once, so a 90-day breakdown cannot swamp the driver's connections.
+ * Reads the rollup tables where {@link RollupLayout} puts them. Minutes ({@code rollup_minutes}): a segment
+ * becomes one request per ten-minute period it touches, for a series in the value's one shard
+ * ({@link RollupLayout#minuteShardOf}), for a breakdown in all shards at once. Hours and days: a series
+ * segment becomes one range query per {@code rollup_series} partition it touches (period from
+ * {@link RollupLayout#periodOf}); a breakdown bucket one query over all of its {@code rollup_breakdown}
+ * shards. At most {@code maxInFlight} requests run at once, so a 90-day breakdown cannot swamp the
+ * driver's connections.
  */
 public final class CassandraRollupStore implements RollupStore {
     private static final String METRICS = "pageviews, custom_events, visitors_sketch, value_count, value_sum, value_min, value_max";
     private static final byte[] NO_SKETCH = new byte[0];
     private static final List<Short> ALL_SHARDS = allShards();
+    private static final String MINUTES_KEY = " WHERE period_start = ? AND shard";
 
     private final CqlSession session;
     private final ConsistencyLevel consistency;
     private final PreparedStatement seriesRange;
     private final PreparedStatement breakdownShards;
+    private final PreparedStatement minuteSeries;
+    private final PreparedStatement minuteBreakdown;
     private final Semaphore inFlight;
 
     public CassandraRollupStore(CqlSession session, String keyspace, ConsistencyLevel consistency, int maxInFlight) {
@@ -48,12 +54,24 @@ public final class CassandraRollupStore implements RollupStore {
                 + " AND bucket_start >= ? AND bucket_start < ?");
         this.breakdownShards = session.prepare("SELECT dimension_value, " + METRICS + " FROM " + keyspace + ".rollup_breakdown"
                 + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard IN ?");
+        // Several minutes of one period in one request: IN on a clustering column reads each as its own slice.
+        this.minuteSeries = session.prepare("SELECT bucket_start, " + METRICS + " FROM " + keyspace + ".rollup_minutes"
+                + MINUTES_KEY + " = ? AND site_id = ? AND dimension = ? AND bucket_start IN ? AND dimension_value = ?");
+        this.minuteBreakdown = session.prepare("SELECT bucket_start, dimension_value, " + METRICS + " FROM " + keyspace
+                + ".rollup_minutes" + MINUTES_KEY + " IN ? AND site_id = ? AND dimension = ? AND bucket_start IN ?");
     }
 
     @Override
     public CompletableFuture<List<RollupRow>> series(String siteId, Dimension dimension, String value, Segment segment) {
         Tier tier = segment.tier();
         List<CompletableFuture<List<RollupRow>>> parts = new ArrayList<>();
+        if (tier == Tier.MINUTE) {
+            short shard = RollupLayout.minuteShardOf(siteId, dimension.stored(), value);
+            RollupLayout.minutesByPeriod(segment.start(), segment.end()).forEach((period, minutes) ->
+                    parts.add(read(minuteSeries.bind(period, shard, siteId, dimension.stored(), minutes, value),
+                            row -> toRow(row, period, row.getInstant("bucket_start"), value))));
+            return concat(parts);
+        }
         Instant start = segment.start();
         while (start.isBefore(segment.end())) {
             LocalDate period = RollupLayout.periodOf(tier, start);
@@ -68,11 +86,24 @@ public final class CassandraRollupStore implements RollupStore {
     }
 
     @Override
-    public CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Tier tier, Instant bucketStart) {
-        // One request for the bucket's shards (IN on the last partition key column): the coordinator reads
-        // them side by side, and the client pays one round trip per bucket instead of eight.
-        return read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, ALL_SHARDS),
-                row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value")));
+    public CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Segment segment) {
+        List<CompletableFuture<List<RollupRow>>> parts = new ArrayList<>();
+        Tier tier = segment.tier();
+        if (tier == Tier.MINUTE) {
+            // One request per period for all of its shards and minutes (IN on the last partition key column
+            // and on a clustering column): the coordinator reads them side by side.
+            RollupLayout.minutesByPeriod(segment.start(), segment.end()).forEach((period, minutes) ->
+                    parts.add(read(minuteBreakdown.bind(period, RollupLayout.ALL_MINUTE_SHARDS, siteId, dimension.stored(), minutes),
+                            row -> toRow(row, period, row.getInstant("bucket_start"), row.getString("dimension_value")))));
+            return concat(parts);
+        }
+        // One request per bucket for its shards, as above, instead of eight round trips.
+        for (long start = segment.start().toEpochMilli(); start < segment.end().toEpochMilli(); start += tier.millis()) {
+            Instant bucketStart = Instant.ofEpochMilli(start);
+            parts.add(read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, ALL_SHARDS),
+                    row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value"))));
+        }
+        return concat(parts);
     }
 
     private interface RowMapper {

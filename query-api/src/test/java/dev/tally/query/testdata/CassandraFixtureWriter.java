@@ -1,10 +1,14 @@
 package dev.tally.query.testdata;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.tally.query.answer.RollupRow;
+import dev.tally.schemas.avro.Granularity;
+import dev.tally.schemas.avro.Rollup;
 import dev.tally.store.RollupLayout;
+import dev.tally.store.RollupTables;
 import dev.tally.store.Stripes;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -16,43 +20,49 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Writes a fixture's rollup rows into {@code rollup_series} and {@code rollup_breakdown} and its events
- * into {@code raw_events}, exactly where the sink puts them: partition period and shard from
- * {@link RollupLayout}, raw stripe from {@link Stripes}. Prepared statements, as in production.
+ * Writes a fixture's rollup rows into the rollup tables and its events into {@code raw_events}, exactly
+ * where the sink puts them: rollups through the sink's own {@link RollupTables#bind} (so {@link RollupLayout}
+ * places them), raw rows in the stripe {@link Stripes} picks. Prepared statements, as in production.
  */
 public final class CassandraFixtureWriter {
-    private static final String METRICS = "pageviews, custom_events, visitors_sketch, visitors_estimate, value_count, value_sum, value_min, value_max, finalized, updated_at";
-
     private final CqlSession session;
-    private final PreparedStatement series;
-    private final PreparedStatement breakdown;
+    private final RollupTables rollups;
     private final PreparedStatement raw;
     private final Stripes stripes;
 
     public CassandraFixtureWriter(CqlSession session, String keyspace, Stripes stripes) {
         this.session = session;
         this.stripes = stripes;
-        this.series = session.prepare("INSERT INTO " + keyspace + ".rollup_series (site_id, granularity, dimension, dimension_value, period, bucket_start, "
-                + METRICS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        this.breakdown = session.prepare("INSERT INTO " + keyspace + ".rollup_breakdown (site_id, granularity, dimension, bucket_start, shard, dimension_value, "
-                + METRICS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.rollups = new RollupTables(session, keyspace, DefaultConsistencyLevel.ONE);
         this.raw = session.prepare("INSERT INTO " + keyspace + ".raw_events (site_id, day, stripe, event_time, event_id, type, name, url, path, title,"
                 + " visitor_id, value, props, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)");
     }
 
     public void writeRollups(String siteId, RollupFixture fixture) {
         List<CompletionStage<AsyncResultSet>> writes = new ArrayList<>();
+        Instant updatedAt = Instant.now();
         for (RollupFixture.StoredRow stored : fixture.rows()) {
             RollupRow row = stored.row();
-            String tier = stored.tier().name();
-            String dimension = stored.dimension().stored();
-            ByteBuffer sketch = ByteBuffer.wrap(row.visitorsSketch());
-            writes.add(session.executeAsync(series.bind(siteId, tier, dimension, row.dimensionValue(),
-                    RollupLayout.periodOf(stored.tier(), row.bucketStart()), row.bucketStart(), row.pageviews(), row.customEvents(), sketch,
-                    0.0, row.valueCount(), row.valueSum(), row.valueMin(), row.valueMax(), true, Instant.now())));
-            writes.add(session.executeAsync(breakdown.bind(siteId, tier, dimension, row.bucketStart(), RollupLayout.shardOf(row.dimensionValue()),
-                    row.dimensionValue(), row.pageviews(), row.customEvents(), sketch, 0.0, row.valueCount(), row.valueSum(),
-                    row.valueMin(), row.valueMax(), true, Instant.now())));
+            Rollup rollup = Rollup.newBuilder()
+                    .setSiteId(siteId)
+                    .setGranularity(Granularity.valueOf(stored.tier().name()))
+                    .setDimension(stored.dimension().stored())
+                    .setDimensionValue(row.dimensionValue())
+                    .setBucketStart(row.bucketStart())
+                    .setPageviews(row.pageviews())
+                    .setCustomEvents(row.customEvents())
+                    .setVisitorsSketch(ByteBuffer.wrap(row.visitorsSketch()))
+                    .setVisitorsEstimate(0.0)
+                    .setValueCount(row.valueCount())
+                    .setValueSum(row.valueSum())
+                    .setValueMin(row.valueMin())
+                    .setValueMax(row.valueMax())
+                    .setFinalized(true)
+                    .setUpdatedAt(updatedAt)
+                    .build();
+            for (RollupTables.Upsert upsert : rollups.bind(rollup)) {
+                writes.add(rollups.write(List.of(upsert)));
+            }
             if (writes.size() >= 64) {
                 await(writes);
             }

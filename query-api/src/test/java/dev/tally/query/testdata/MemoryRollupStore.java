@@ -40,7 +40,11 @@ public final class MemoryRollupStore implements RollupStore {
     }
 
     @Override
-    public CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Tier tier, Instant bucketStart) {
-        return CompletableFuture.completedFuture(List.copyOf(buckets.getOrDefault(new BucketKey(tier, dimension, bucketStart), List.of())));
+    public CompletableFuture<List<RollupRow>> breakdown(String siteId, Dimension dimension, Segment segment) {
+        List<RollupRow> rows = new ArrayList<>();
+        for (Instant bucket = segment.start(); bucket.isBefore(segment.end()); bucket = bucket.plusMillis(segment.tier().millis())) {
+            rows.addAll(buckets.getOrDefault(new BucketKey(segment.tier(), dimension, bucket), List.of()));
+        }
+        return CompletableFuture.completedFuture(rows);
     }
 }
