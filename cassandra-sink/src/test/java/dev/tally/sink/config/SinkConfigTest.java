@@ -22,7 +22,7 @@ class SinkConfigTest {
         assertThat(config.cassandra().consistency()).isEqualTo(DefaultConsistencyLevel.ONE);
         assertThat(config.rawEventsGroup()).isEqualTo("tally-cassandra-sink.raw-events");
         assertThat(config.rollupsGroup()).isEqualTo("tally-cassandra-sink.rollups");
-        assertThat(config.rollupFlushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.rollupFlushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.maxInFlightWrites()).isEqualTo(32);
     }
 
