@@ -32,6 +32,9 @@ public final class RollupLayout {
      */
     public static final int MINUTE_SHARDS = 16;
 
+    /** Every {@code rollup_breakdown} shard, for the {@code shard IN ?} of a breakdown read. */
+    public static final List<Short> ALL_BREAKDOWN_SHARDS = shards(BREAKDOWN_SHARDS);
+
     /** Every {@code rollup_minutes} shard, for the {@code shard IN ?} of a breakdown read. */
     public static final List<Short> ALL_MINUTE_SHARDS = shards(MINUTE_SHARDS);
 

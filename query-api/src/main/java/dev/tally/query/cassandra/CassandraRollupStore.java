@@ -34,7 +34,6 @@ import java.util.concurrent.Semaphore;
 public final class CassandraRollupStore implements RollupStore {
     private static final String METRICS = "pageviews, custom_events, visitors_sketch, value_count, value_sum, value_min, value_max";
     private static final byte[] NO_SKETCH = new byte[0];
-    private static final List<Short> ALL_SHARDS = allShards();
     private static final String MINUTES_KEY = " WHERE period_start = ? AND shard";
 
     private final CqlSession session;
@@ -100,7 +99,7 @@ public final class CassandraRollupStore implements RollupStore {
         // One request per bucket for its shards, as above, instead of eight round trips.
         for (long start = segment.start().toEpochMilli(); start < segment.end().toEpochMilli(); start += tier.millis()) {
             Instant bucketStart = Instant.ofEpochMilli(start);
-            parts.add(read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, ALL_SHARDS),
+            parts.add(read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, RollupLayout.ALL_BREAKDOWN_SHARDS),
                     row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value"))));
         }
         return concat(parts);
@@ -148,14 +147,6 @@ public final class CassandraRollupStore implements RollupStore {
                 row.getLong("value_count"), row.getDouble("value_sum"),
                 row.isNull("value_min") ? null : row.getDouble("value_min"),
                 row.isNull("value_max") ? null : row.getDouble("value_max"));
-    }
-
-    private static List<Short> allShards() {
-        List<Short> shards = new ArrayList<>(RollupLayout.BREAKDOWN_SHARDS);
-        for (short shard = 0; shard < RollupLayout.BREAKDOWN_SHARDS; shard++) {
-            shards.add(shard);
-        }
-        return List.copyOf(shards);
     }
 
     private static Instant nextPeriod(Tier tier, LocalDate period) {
