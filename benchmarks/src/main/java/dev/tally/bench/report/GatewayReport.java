@@ -3,6 +3,7 @@ package dev.tally.bench.report;
 import dev.tally.bench.GatewayBenchmark;
 import dev.tally.bench.load.OpenLoopLoad;
 import dev.tally.bench.proc.CpuUsage;
+import dev.tally.gateway.kafka.KafkaEventPublisher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,8 +120,9 @@ public final class GatewayReport {
                 + " (child JVMs of the benchmark, -Xmx1g each), the load tool, the idle other server, and the benchmark JVM."
                 + " CPU per process is measured from /proc during each run (cores: 1.0 = one core busy).");
         line(md, "- Both servers: child JVMs with `-Xmx%s`, Undertow's default threads, loopback only; the gateway is"
-                + " `GatewayApp` with its defaults (acks=all, idempotent, linger 5 ms, lz4)%s on topic `%s.events.raw`"
+                + " `GatewayApp` with its defaults (acks=all, idempotent, linger %d ms, lz4)%s on topic `%s.events.raw`"
                 + " (6 partitions), site `bench` (cookieless) registered in Cassandra.", settings.heap(),
+                KafkaEventPublisher.DEFAULT_LINGER_MS,
                 settings.gatewayConfig().isEmpty() ? "" : " but for " + settings.gatewayConfig().entrySet().stream()
                         .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(java.util.stream.Collectors.joining(", ")),
                 "bench");
@@ -191,9 +193,9 @@ public final class GatewayReport {
             line(md, "#### Maximum rate against wrk's connections");
             md.append('\n');
             line(md, "One %d s wrk run per server and connection count (after a %d s warm-up run), same threads and request mix"
-                    + " as above. The gateway answers only after Kafka acknowledged the event (linger 5 ms, acks=all), so with"
+                    + " as above. The gateway answers only after Kafka acknowledged the event (linger %d ms, acks=all), so with"
                     + " few connections a closed loop measures its latency rather than its capacity.",
-                    settings.duration().toSeconds(), settings.warmup().toSeconds());
+                    settings.duration().toSeconds(), settings.warmup().toSeconds(), KafkaEventPublisher.DEFAULT_LINGER_MS);
             md.append('\n');
             md.append(sweep);
             md.append('\n');
