@@ -107,6 +107,9 @@ final class E2eReport {
                     limit.limitingStage(run.machine().cores())));
         }
 
+        freshnessStep.ifPresent(step -> out.append(String.format(Locale.ROOT, "**Where freshness goes** (the step at %,.0f events/s): %s.%n%n",
+                step.targetRate(), freshnessStages(step.freshness()))));
+
         out.append(String.format(Locale.ROOT, "- Machine: %d cores (nproc), %.1f GiB memory, %s; %s; Linux %s.%n", run.machine().cores(),
                 run.machine().memoryGiB(), run.machine().cpuModel(), run.machine().jdk(), run.machine().kernel()));
         out.append(String.format(Locale.ROOT, "- Quiet before the run: %s. Load average at the start: %s.%n", run.machine().quietNote(),
@@ -146,6 +149,31 @@ final class E2eReport {
         }
         out.append('\n');
 
+        out.append("#### Freshness by stage\n\n");
+        out.append("Time from each probe's 2xx until its page view is readable (read_committed) on the enriched topic (the aggregator's"
+                + " first exactly-once transaction: enrichment and pre-aggregation), until its page's minute rollup is readable on the"
+                + " minute rollup topic (the second: the merge by site), and until the query API counts it (the sink's rollup flush,"
+                + " the write to Cassandra, the query and the 100 ms poll). Over the probes the API counted, as seen by a consumer in"
+                + " the benchmark JVM.\n\n");
+        out.append("| events/s asked |");
+        for (Freshness.Stage stage : Freshness.Stage.values()) {
+            out.append(' ').append(stage.description()).append(": p50 / p99 |");
+        }
+        out.append("\n|---:|");
+        for (Freshness.Stage stage : Freshness.Stage.values()) {
+            out.append("---:|");
+        }
+        out.append('\n');
+        for (StepResult step : run.steps()) {
+            out.append(String.format(Locale.ROOT, "| %,.0f |", step.targetRate()));
+            for (Freshness.Stage stage : Freshness.Stage.values()) {
+                out.append(String.format(Locale.ROOT, " %s / %s (%d) |", seconds(step.freshness().stagePercentile(stage, 50)),
+                        seconds(step.freshness().stagePercentile(stage, 99)), step.freshness().stageCount(stage)));
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+
         out.append("#### CPU (cores) and resident memory per process\n\n");
         out.append("| events/s asked |");
         PROCESSES.forEach(p -> out.append(' ').append(p).append(" |"));
@@ -180,6 +208,36 @@ final class E2eReport {
                     site.expectedVisitors(), site.visitorError() * 100));
         }
         return out.toString();
+    }
+
+    /**
+     * The median time each stage adds, and the stage that adds most: the one to work on for freshness.
+     * Stages: the first transaction (2xx to enriched), the second (to the minute rollup), the sink and the
+     * query (to counted).
+     */
+    static String freshnessStages(Freshness freshness) {
+        double enriched = freshness.stagePercentile(Freshness.Stage.ENRICHED, 50);
+        double rollup = freshness.stagePercentile(Freshness.Stage.MINUTE_ROLLUP, 50);
+        double counted = freshness.stagePercentile(Freshness.Stage.COUNTED, 50);
+        if (Double.isNaN(enriched) || Double.isNaN(rollup) || Double.isNaN(counted)) {
+            return "not known: the stage watcher saw too few probes";
+        }
+        String[] names = {"the aggregator's first transaction (gateway 2xx to enriched event readable)",
+                "the aggregator's second transaction (to the minute rollup readable)",
+                "the sink's flush, Cassandra and the query API (to counted)"};
+        double[] adds = {enriched, Math.max(0, rollup - enriched), Math.max(0, counted - rollup)};
+        int largest = 0;
+        for (int i = 1; i < adds.length; i++) {
+            if (adds[i] > adds[largest]) {
+                largest = i;
+            }
+        }
+        return String.format(Locale.ROOT, "medians %s to the enriched event, %s to the minute rollup, %s to counted; the largest share,"
+                        + " %s, is %s", seconds(enriched), seconds(rollup), seconds(counted), seconds(adds[largest]), names[largest]);
+    }
+
+    private static String seconds(double millis) {
+        return Double.isNaN(millis) ? "n/a" : String.format(Locale.ROOT, "%.2f s", millis / 1000);
     }
 
     private static double rawRows(StageCounters.Rates rates) {

@@ -165,8 +165,10 @@ public final class EndToEndBenchmark {
         trafficThread.start();
         cleanup.add(generator::stop);
 
+        ProbeStages probeStages = cleanup.add(new ProbeStages(bootstrap, topics, PROBE_SITE));
+        probeStages.start();
         FreshnessProbe probe = cleanup.add(new FreshnessProbe(stack.url(GATEWAY), query, PROBE_SITE, PROBE_HOST, probeKey,
-                settings.probeInterval(), settings.pollInterval(), settings.probeTimeout()));
+                settings.probeInterval(), settings.pollInterval(), settings.probeTimeout(), probeStages));
         probe.start();
 
         LOG.info("Warm-up: {} events/s for {} s", firstRate, settings.warmup().toSeconds());

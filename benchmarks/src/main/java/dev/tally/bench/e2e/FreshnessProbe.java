@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -46,6 +47,7 @@ final class FreshnessProbe implements AutoCloseable {
     private final Duration interval;
     private final Duration pollInterval;
     private final Duration timeout;
+    private final ProbeStages stages;
     private final Map<Integer, Probe> outstanding = new ConcurrentSkipListMap<>();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -57,7 +59,8 @@ final class FreshnessProbe implements AutoCloseable {
     private Thread poller;
 
     FreshnessProbe(String gatewayUrl, QueryClient query, String site, String host, String key, Duration interval, Duration pollInterval,
-                   Duration timeout) {
+                   Duration timeout, ProbeStages stages) {
+        this.stages = stages;
         this.gatewayUrl = gatewayUrl;
         this.query = query;
         this.site = site;
@@ -81,8 +84,10 @@ final class FreshnessProbe implements AutoCloseable {
         return new Instant[] {from, to};
     }
 
+    static final String PATH_PREFIX = "/probe-";
+
     static String path(int number) {
-        return "/probe-" + number;
+        return PATH_PREFIX + number;
     }
 
     void start() {
@@ -180,13 +185,28 @@ final class FreshnessProbe implements AutoCloseable {
         long now = System.nanoTime();
         for (Probe probe : outstanding.values()) {
             if (counted.contains(path(probe.number()))) {
-                probe.collector().seen((now - probe.ackNanos()) / 1_000_000);
-                outstanding.remove(probe.number());
+                probe.collector().seen((now - probe.ackNanos()) / 1_000_000, sinceAck(probe, stages.enrichedNanos(probe.number())),
+                        sinceAck(probe, stages.rollupNanos(probe.number())));
+                resolved(probe);
             } else if (now - probe.ackNanos() > timeout.toNanos()) {
                 probe.collector().notSeen();
-                outstanding.remove(probe.number());
+                resolved(probe);
             }
         }
+    }
+
+    private void resolved(Probe probe) {
+        outstanding.remove(probe.number());
+        stages.forget(probe.number());
+    }
+
+    /**
+     * Milliseconds from the probe's 2xx to a stage. A sighting before the 2xx (the answer travels back
+     * while the aggregator already works) counts as 0.
+     */
+    private static OptionalLong sinceAck(Probe probe, OptionalLong stageNanos) {
+        return stageNanos.isPresent() ? OptionalLong.of(Math.max(0, stageNanos.getAsLong() - probe.ackNanos()) / 1_000_000)
+                : OptionalLong.empty();
     }
 
     /** Sleeps until {@code nanoTime} reaches {@code deadline}; false if interrupted. A pacing loop, not a wait for a condition. */
@@ -221,7 +241,7 @@ final class FreshnessProbe implements AutoCloseable {
         }
         for (Probe probe : outstanding.values()) {
             probe.collector().notSeen();
-            outstanding.remove(probe.number());
+            resolved(probe);
         }
     }
 
