@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * hour) and notes, for each probe, the first answer that counts it. Freshness = that answer's arrival
  * minus the 2xx, so it includes the query API's own latency and is resolved to one poll interval.
  *
+ * <p>{@link ProbeStages} times the same probes at the two Kafka topics on the way, so each probe's
+ * freshness is also split by stage ({@link Freshness.Stage}).
+ *
  * <p>One page per probe makes the check exact without assuming anything about ordering between
  * partitions or minutes. A probe not counted within the timeout is recorded as such ({@link Freshness#notSeen()}).
  */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class E2eReportTest {
@@ -73,5 +74,34 @@ class E2eReportTest {
 
         assertThat(report).contains("| no step sustained | **not met** |");
         assertThat(report).contains("not reached: the ramp stopped below it");
+    }
+
+    @Test
+    void freshness_by_stage_names_the_stage_that_adds_most() {
+        Freshness freshness = new Freshness(60_000);
+        for (int i = 0; i < 10; i++) {
+            freshness.seen(3_400, OptionalLong.of(900), OptionalLong.of(2_100));
+        }
+
+        assertThat(E2eReport.freshnessStages(freshness)).isEqualTo("medians 0.90 s to the enriched event, 2.10 s to the minute rollup,"
+                + " 3.40 s to counted; the largest share, 1.30 s, is the sink's flush, Cassandra and the query API (to counted)");
+    }
+
+    @Test
+    void freshness_by_stage_is_unknown_without_sightings() {
+        Freshness freshness = new Freshness(60_000);
+        freshness.seen(3_400);
+
+        assertThat(E2eReport.freshnessStages(freshness)).startsWith("not known");
+    }
+
+    @Test
+    void the_report_has_a_row_of_freshness_by_stage_per_step() {
+        StepResult step = StepResultTest.step(1_000, 1_000, StepResultTest.BOUNDED, StepResultTest.BOUNDED, StepResultTest.BOUNDED, 0.4, 1.2);
+        step.freshness().seen(3_000, OptionalLong.of(1_000), OptionalLong.of(2_000));
+        String report = E2eReport.render(run(List.of(step), 1_000, Double.NaN));
+
+        assertThat(report).contains("#### Freshness by stage");
+        assertThat(report).contains("| 1,000 | 1.00 s / 1.00 s (1) | 2.00 s / 2.00 s (1) | 3.00 s / 3.00 s (1) |");
     }
 }
