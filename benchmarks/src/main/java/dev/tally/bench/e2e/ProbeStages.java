@@ -91,7 +91,10 @@ final class ProbeStages implements AutoCloseable {
         return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
-    /** Forgets a probe that has been resolved, so the maps hold only outstanding ones. */
+    /**
+     * Forgets a resolved probe's sightings. The open minute is re-published every second, so a sighting
+     * may come back once after this: the maps hold at most an entry per probe sent, a few per second.
+     */
     void forget(int number) {
         enrichedNanos.remove(number);
         rollupNanos.remove(number);
