@@ -69,8 +69,7 @@ final class Freshness {
             return Double.NaN;
         }
         Collections.sort(sorted);
-        int rank = Math.max(1, Math.min(sorted.size(), (int) Math.ceil(p / 100.0 * sorted.size())));
-        return sorted.get(rank - 1);
+        return sorted.get(nearestRank(p, sorted.size()) - 1);
     }
 
     synchronized void notSeen() {
@@ -103,13 +102,17 @@ final class Freshness {
         if (n == 0) {
             return new Quantile(Double.NaN, false);
         }
-        int rank = (int) Math.ceil(p / 100.0 * n);
-        rank = Math.max(1, Math.min(n, rank));
+        int rank = nearestRank(p, n);
         if (rank > millis.size()) {
             return new Quantile(timeoutMillis, true);
         }
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         return new Quantile(sorted.get(rank - 1), false);
+    }
+
+    /** The 1-based nearest rank of percentile {@code p} among {@code n} values. */
+    private static int nearestRank(double p, int n) {
+        return Math.max(1, Math.min(n, (int) Math.ceil(p / 100.0 * n)));
     }
 }
