@@ -3,19 +3,16 @@ package dev.tally.aggregator.rollup;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The metrics of one site in one bucket (a minute, hour or day), for every dimension value seen in it,
- * plus which of those changed since they were last published. Merging is per dimension value with
- * {@link Metrics#merge}, so a bucket built from partial buckets in any grouping has the same totals.
+ * The metrics of one site in one bucket (a minute, hour or day), for every dimension value seen in it.
+ * Merging is per dimension value with {@link Metrics#merge}, so a bucket built from partial buckets in any
+ * grouping has the same totals.
  */
 public final class BucketState {
     private final Map<DimensionValue, Metrics> metrics = new LinkedHashMap<>();
-    private final Set<DimensionValue> changed = new HashSet<>();
 
     /** Counts {@code input} under each dimension value it has. */
     public void add(RollupInput input) {
@@ -24,30 +21,19 @@ public final class BucketState {
             if (values[i] != null) {
                 DimensionValue key = new DimensionValue(Dimension.ofOrdinal(i), values[i]);
                 metrics.computeIfAbsent(key, k -> new Metrics()).add(input);
-                changed.add(key);
             }
         }
     }
 
-    /** Adds every dimension value of {@code other} into this bucket and marks them changed. */
+    /** Adds every dimension value of {@code other} into this bucket. */
     public void merge(BucketState other) {
         for (Map.Entry<DimensionValue, Metrics> entry : other.metrics.entrySet()) {
             metrics.computeIfAbsent(entry.getKey(), k -> new Metrics()).merge(entry.getValue());
-            changed.add(entry.getKey());
         }
     }
 
     public Map<DimensionValue, Metrics> metrics() {
         return metrics;
-    }
-
-    /** The dimension values changed since {@link #markPublished()}. */
-    public Set<DimensionValue> changed() {
-        return changed;
-    }
-
-    public void markPublished() {
-        changed.clear();
     }
 
     public boolean isEmpty() {
@@ -73,7 +59,7 @@ public final class BucketState {
         for (Map.Entry<DimensionValue, Metrics> entry : metrics.entrySet()) {
             out.writeByte(entry.getKey().dimension().ordinal());
             Codec.writeString(out, entry.getKey().value());
-            out.writeBoolean(changed.contains(entry.getKey()));
+            out.writeBoolean(false); // once "unpublished": kept so partials written by earlier builds still decode
             entry.getValue().writeTo(out);
         }
     }
@@ -83,11 +69,8 @@ public final class BucketState {
         int size = in.readInt();
         for (int i = 0; i < size; i++) {
             DimensionValue key = new DimensionValue(Dimension.ofOrdinal(in.readUnsignedByte()), Codec.readString(in));
-            boolean changed = in.readBoolean();
+            in.readBoolean(); // see writeTo
             state.metrics.put(key, Metrics.readFrom(in));
-            if (changed) {
-                state.changed.add(key);
-            }
         }
         return state;
     }

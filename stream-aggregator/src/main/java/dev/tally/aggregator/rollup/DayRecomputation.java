@@ -57,15 +57,15 @@ public final class DayRecomputation {
         TreeMap<Long, BucketState> hours = new TreeMap<>();
         BucketState day = new BucketState();
         for (Map.Entry<Long, BucketState> minute : minutes.entrySet()) {
-            RollupRecords.publishFinal(new BucketId(Granularity.MINUTE, minute.getKey(), siteId), minute.getValue(), now, counting);
+            RollupRecords.publishFinal(new BucketId(Granularity.MINUTE, minute.getKey(), siteId), minute.getValue().metrics(), now, counting);
             hours.computeIfAbsent(Buckets.start(Granularity.HOUR, minute.getKey()), start -> new BucketState()).merge(minute.getValue());
         }
         for (Map.Entry<Long, BucketState> hour : hours.entrySet()) {
-            RollupRecords.publishFinal(new BucketId(Granularity.HOUR, hour.getKey(), siteId), hour.getValue(), now, counting);
+            RollupRecords.publishFinal(new BucketId(Granularity.HOUR, hour.getKey(), siteId), hour.getValue().metrics(), now, counting);
             day.merge(hour.getValue());
         }
         if (!day.isEmpty()) {
-            RollupRecords.publishFinal(new BucketId(Granularity.DAY, dayStart, siteId), day, now, counting);
+            RollupRecords.publishFinal(new BucketId(Granularity.DAY, dayStart, siteId), day.metrics(), now, counting);
         }
         return published;
     }

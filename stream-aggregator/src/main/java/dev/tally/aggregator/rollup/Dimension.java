@@ -33,7 +33,7 @@ public enum Dimension {
         return key;
     }
 
-    static Dimension ofOrdinal(int ordinal) {
+    public static Dimension ofOrdinal(int ordinal) {
         return ALL[ordinal];
     }
 

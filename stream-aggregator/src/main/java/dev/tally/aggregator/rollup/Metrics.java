@@ -101,6 +101,14 @@ public final class Metrics {
         return visitors == null ? null : visitors.getResult(OUTPUT_TYPE);
     }
 
+    public byte[] toBytes() {
+        return Codec.encode(this::writeTo);
+    }
+
+    public static Metrics fromBytes(byte[] bytes) {
+        return Codec.decode(bytes, Metrics::readFrom);
+    }
+
     void writeTo(DataOutput out) throws IOException {
         out.writeLong(pageviews);
         out.writeLong(customEvents);

@@ -2,25 +2,42 @@ package dev.tally.aggregator.rollup;
 
 import dev.tally.schemas.avro.Granularity;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The merge step: sums the partials of every input partition into one site's minute, publishes open
- * buckets' changes, and closes buckets once stream time passes their end plus the grace period.
+ * minutes' changes, and closes buckets once stream time passes their end plus the grace period.
  *
  * <p>Tiers agree by construction: an hour is never fed events directly, only the final state of each
  * of its minutes as that minute closes, and a day only the final state of each of its hours as that hour
  * closes. So every closed hour is exactly the merge of its closed minutes, and a day of its hours (same
- * register-wise sketch union, same sums). A partial that
- * arrives for an already closed minute is dropped from every tier and counted as late.
+ * register-wise sketch union, same sums). A partial that arrives for an already closed minute is dropped
+ * from every tier and counted as late.
  *
- * <p>Publishing: an open minute is re-published (not final) whenever it changed since the last publish;
- * each bucket of every tier publishes a last record with {@code finalized = true} when it closes. Hours
- * and days publish nothing else: that final record is their only one.
+ * <p>State: the values changed since the last {@link #checkpoint} are held in memory, read from the
+ * {@link BucketStore} on their first change, and written back at the checkpoint. A busy minute thus costs
+ * one store read and one store write per value and checkpoint, however many partials it took in between;
+ * the caller keeps what arrived since the last checkpoint durable some other way (the merge processor's
+ * journal) and checkpoints after every close, so closing never leaves state only in memory.
+ *
+ * <p>Publishing: each checkpoint re-publishes (not final) the values of open minutes that changed since
+ * the one before; each bucket of every tier publishes a last record with {@code finalized = true} when it
+ * closes. Hours and days publish nothing else: that final record is their only one. A minute that the wall
+ * clock has already closed (its end plus grace is past) is open only because the aggregator is catching up
+ * on a backlog (after downtime, or a replay): its changes are not news to anyone, and its final record
+ * follows as soon as stream time gets there, so only that is published. In real time every open minute is
+ * within grace of the wall clock, so this never holds back a live number.
  */
 public final class RollupMerger {
     private final BucketStore store;
     private final long graceMs;
     private final LateCounter late;
+    /** Values changed since the last checkpoint, with their whole current metrics, by bucket. */
+    private final Map<BucketId, Map<DimensionValue, Metrics>> changed = new LinkedHashMap<>();
 
     /** Told how many accepted events were dropped because their minute had already closed. */
     @FunctionalInterface
@@ -43,80 +60,92 @@ public final class RollupMerger {
             late.lateEvents(partial.state().events());
             return;
         }
-        BucketId minute = new BucketId(Granularity.MINUTE, partial.minuteStart(), partial.siteId());
-        BucketState state = store.get(minute);
-        if (state == null) {
-            state = new BucketState();
-        }
-        state.merge(partial.state());
-        store.put(minute, state);
-        store.markChanged(minute);
+        mergeInto(new BucketId(Granularity.MINUTE, partial.minuteStart(), partial.siteId()), partial.state().metrics());
     }
 
-    /** Closes every bucket whose end plus grace is at or before {@code streamTimeMs}, oldest tier first. */
-    public void closeUpTo(long streamTimeMs, Instant now, RollupRecords.Sink sink) {
+    /**
+     * Closes every bucket whose end plus grace is at or before {@code streamTimeMs}, oldest tier first.
+     *
+     * @return whether anything closed; the caller must then {@link #checkpoint} before the next commit
+     */
+    public boolean closeUpTo(long streamTimeMs, Instant now, RollupRecords.Sink sink) {
         long closedAt = store.closedAt();
         // Buckets of every tier close only as stream time crosses a minute's end + grace: skip the scans otherwise.
         if (streamTimeMs <= closedAt || closedAt != Long.MIN_VALUE && lastClosableMinute(streamTimeMs) == lastClosableMinute(closedAt)) {
-            return;
+            return false;
         }
-        for (BucketId minute : store.startingAtOrBefore(Granularity.MINUTE, streamTimeMs - graceMs - Buckets.MINUTE_MS)) {
-            BucketState state = store.get(minute);
-            RollupRecords.publishFinal(minute, state, now, sink);
-            foldInto(new BucketId(Granularity.HOUR, Buckets.start(Granularity.HOUR, minute.start()), minute.siteId()), state);
-            close(minute);
-        }
+        closeInto(Granularity.MINUTE, streamTimeMs - graceMs - Buckets.MINUTE_MS, Granularity.HOUR, now, sink);
         // An hour closes no later than its day (the last hour of a day at the same instant, and hours are
-        // handled first), so a day is folded from whole hours: one store update per hour, not per minute.
-        for (BucketId hour : store.startingAtOrBefore(Granularity.HOUR, streamTimeMs - graceMs - Buckets.HOUR_MS)) {
-            BucketState state = store.get(hour);
-            RollupRecords.publishFinal(hour, state, now, sink);
-            foldInto(new BucketId(Granularity.DAY, Buckets.start(Granularity.DAY, hour.start()), hour.siteId()), state);
-            close(hour);
-        }
-        for (BucketId day : store.startingAtOrBefore(Granularity.DAY, streamTimeMs - graceMs - Buckets.DAY_MS)) {
-            RollupRecords.publishFinal(day, store.get(day), now, sink);
-            close(day);
-        }
+        // handled after minutes), so a day is folded from whole hours: one update per hour, not per minute.
+        closeInto(Granularity.HOUR, streamTimeMs - graceMs - Buckets.HOUR_MS, Granularity.DAY, now, sink);
+        closeInto(Granularity.DAY, streamTimeMs - graceMs - Buckets.DAY_MS, null, now, sink);
         store.setClosedAt(streamTimeMs);
+        return true;
     }
 
-    /** Publishes the changed dimension values of every bucket that changed since its last publish. */
-    public void publishChanged(Instant now, RollupRecords.Sink sink) {
-        for (BucketId id : store.changed()) {
-            BucketState state = store.get(id);
-            if (state != null) {
-                for (DimensionValue value : state.changed()) {
-                    sink.publish(RollupRecords.key(id, value), RollupRecords.value(id, value, state.metrics().get(value), false, now));
+    /**
+     * Publishes the changed values of open minutes and writes every changed value of every tier to the
+     * store. Open hours and days are not published: readers take the recent part of a range from minutes
+     * (the query API does, until hours and days settled), and each re-publish of an open hour or day would
+     * cost a record per dimension value and closed minute.
+     */
+    public void checkpoint(Instant now, RollupRecords.Sink sink) {
+        for (Map.Entry<BucketId, Map<DimensionValue, Metrics>> bucket : changed.entrySet()) {
+            BucketId id = bucket.getKey();
+            for (Map.Entry<DimensionValue, Metrics> value : bucket.getValue().entrySet()) {
+                if (id.granularity() == Granularity.MINUTE && !Buckets.isClosed(Granularity.MINUTE, id.start(), graceMs, now.toEpochMilli())) {
+                    sink.publish(RollupRecords.key(id, value.getKey()), RollupRecords.value(id, value.getKey(), value.getValue(), false, now));
                 }
-                state.markPublished();
-                store.put(id, state);
+                store.put(id, value.getKey(), value.getValue());
             }
-            store.clearChanged(id);
         }
+        changed.clear();
     }
 
     private long lastClosableMinute(long streamTimeMs) {
         return Math.floorDiv(streamTimeMs - graceMs - Buckets.MINUTE_MS, Buckets.MINUTE_MS);
     }
 
-    /**
-     * Folds a closed minute into its hour, or a closed hour into its day. Open hours and days are not published: readers take the
-     * recent part of a range from minutes (the query API does, until hours and days settled), and each
-     * re-publish of an open hour or day would cost a record per dimension value and closed minute.
-     */
-    private void foldInto(BucketId coarser, BucketState minute) {
-        BucketState state = store.get(coarser);
-        if (state == null) {
-            state = new BucketState();
+    /** Publishes and removes every bucket of {@code tier} starting at or before {@code lastStart}, folding it into {@code coarser}. */
+    private void closeInto(Granularity tier, long lastStart, Granularity coarser, Instant now, RollupRecords.Sink sink) {
+        SortedMap<BucketId, Map<DimensionValue, Metrics>> stored = store.startingAtOrBefore(tier, lastStart);
+        SortedMap<BucketId, Map<DimensionValue, Metrics>> closing = new TreeMap<>(BucketId.ORDER);
+        stored.forEach((id, values) -> closing.put(id, new LinkedHashMap<>(values)));
+        for (Iterator<Map.Entry<BucketId, Map<DimensionValue, Metrics>>> it = changed.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<BucketId, Map<DimensionValue, Metrics>> bucket = it.next();
+            BucketId id = bucket.getKey();
+            if (id.granularity() == tier && id.start() <= lastStart) {
+                // The changed values are the current ones: each was read from the store before it changed.
+                closing.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(bucket.getValue());
+                it.remove();
+            }
         }
-        state.merge(minute);
-        state.markPublished(); // nothing to publish until it closes, and then every value
-        store.put(coarser, state);
+        for (Map.Entry<BucketId, Map<DimensionValue, Metrics>> bucket : closing.entrySet()) {
+            BucketId id = bucket.getKey();
+            RollupRecords.publishFinal(id, bucket.getValue(), now, sink);
+            if (coarser != null) {
+                mergeInto(new BucketId(coarser, Buckets.start(coarser, id.start()), id.siteId()), bucket.getValue());
+            }
+            Map<DimensionValue, Metrics> storedValues = stored.get(id);
+            if (storedValues != null) {
+                storedValues.keySet().forEach(value -> store.delete(id, value));
+            }
+        }
     }
 
-    private void close(BucketId id) {
-        store.delete(id);
-        store.clearChanged(id);
+    /** Adds {@code values} into bucket {@code id}, each value read from the store on its first change since the last checkpoint. */
+    private void mergeInto(BucketId id, Map<DimensionValue, Metrics> values) {
+        Map<DimensionValue, Metrics> current = changed.computeIfAbsent(id, k -> new LinkedHashMap<>());
+        for (Map.Entry<DimensionValue, Metrics> value : values.entrySet()) {
+            Metrics metrics = current.get(value.getKey());
+            if (metrics == null) {
+                metrics = store.get(id, value.getKey());
+                if (metrics == null) {
+                    metrics = new Metrics();
+                }
+                current.put(value.getKey(), metrics);
+            }
+            metrics.merge(value.getValue());
+        }
     }
 }

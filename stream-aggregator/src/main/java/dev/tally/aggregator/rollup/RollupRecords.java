@@ -45,8 +45,8 @@ public final class RollupRecords {
     }
 
     /** Publishes every dimension value of a closed bucket with {@code finalized = true}. */
-    public static void publishFinal(BucketId bucket, BucketState state, Instant now, Sink sink) {
-        for (Map.Entry<DimensionValue, Metrics> entry : state.metrics().entrySet()) {
+    public static void publishFinal(BucketId bucket, Map<DimensionValue, Metrics> values, Instant now, Sink sink) {
+        for (Map.Entry<DimensionValue, Metrics> entry : values.entrySet()) {
             sink.publish(key(bucket, entry.getKey()), value(bucket, entry.getKey(), entry.getValue(), true, now));
         }
     }

@@ -37,6 +37,11 @@ public record SitePartial(String siteId, long minuteStart, BucketState state, So
         });
     }
 
+    /** Whether {@code encoded} (from {@link #toBytes}) is a heartbeat, without decoding the rest. */
+    public static boolean isHeartbeat(byte[] encoded) {
+        return encoded[1] != 0; // after Codec's version byte, the flag toBytes writes first
+    }
+
     public static SitePartial fromBytes(byte[] bytes) {
         return Codec.decode(bytes, in -> in.readBoolean()
                 ? heartbeat(new SourceProgress(in.readInt(), in.readLong(), in.readBoolean()))

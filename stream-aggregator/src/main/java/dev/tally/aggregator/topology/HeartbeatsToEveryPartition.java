@@ -8,10 +8,10 @@ import java.util.stream.IntStream;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** Partials go to their site's partition (Kafka's default hashing); heartbeats go to every partition. */
-final class HeartbeatsToEveryPartition implements StreamPartitioner<String, SitePartial> {
+final class HeartbeatsToEveryPartition implements StreamPartitioner<String, byte[]> {
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, SitePartial value, int numPartitions) {
-        if (value != null && value.isHeartbeat()) {
+    public Optional<Set<Integer>> partitions(String topic, String key, byte[] value, int numPartitions) {
+        if (value != null && SitePartial.isHeartbeat(value)) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
         return Optional.empty(); // default partitioning by key

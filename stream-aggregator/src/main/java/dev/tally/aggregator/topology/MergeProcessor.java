@@ -17,16 +17,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The merge step, in the task that owns a site (partials are repartitioned by site). In:
+ * The merge step, in the task that owns a site (partials are repartitioned by site). In: encoded
  * {@link SitePartial}s and heartbeats. Out: rollup records of every tier, keyed by {@link RollupKey}; the
  * topology routes each to the topic of its granularity. Arithmetic and state handling: {@link RollupMerger};
  * when buckets may close: {@link SourceWatermarks}, fed by the heartbeats.
+ *
+ * <p>Exactly-once: the merger holds the values changed since its last checkpoint in memory, so every
+ * partial is first written ahead as it arrived ({@link WriteAheadRing}, in the same transaction as its
+ * input offset), and marked applied at each checkpoint. A checkpoint runs every publish interval, after
+ * every close (so closing never depends on replay), and when the ring is full. After a crash the restored
+ * store holds the state of the last checkpoint and the ring the partials since, which are merged again.
  */
-final class MergeProcessor implements Processor<String, SitePartial, RollupKey, Rollup> {
+final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollup> {
     private static final Logger LOG = LoggerFactory.getLogger(MergeProcessor.class);
+    /**
+     * Partials a merge task may take between two checkpoints: about a second of even traffic over many
+     * sites at the rates one task handles, and each slot costs its partial's bytes of memory (hundreds).
+     */
+    static final int JOURNAL_CAPACITY = 16_384;
 
     private final String bucketStoreName;
-    private final String changedStoreName;
+    private final String journalStoreName;
     private final Duration grace;
     private final Duration publishInterval;
     private final Duration sourceIdleAfter;
@@ -35,13 +46,14 @@ final class MergeProcessor implements Processor<String, SitePartial, RollupKey, 
 
     private ProcessorContext<RollupKey, Rollup> context;
     private RollupMerger merger;
+    private WriteAheadRing journal;
     private SourceWatermarks watermarks;
     private RollupRecords.Sink sink;
 
-    MergeProcessor(String bucketStoreName, String changedStoreName, Duration grace, Duration publishInterval,
+    MergeProcessor(String bucketStoreName, String journalStoreName, Duration grace, Duration publishInterval,
                    Duration sourceIdleAfter, Clock clock, RollupCounters counters) {
         this.bucketStoreName = bucketStoreName;
-        this.changedStoreName = changedStoreName;
+        this.journalStoreName = journalStoreName;
         this.grace = grace;
         this.publishInterval = publishInterval;
         this.sourceIdleAfter = sourceIdleAfter;
@@ -52,26 +64,44 @@ final class MergeProcessor implements Processor<String, SitePartial, RollupKey, 
     @Override
     public void init(ProcessorContext<RollupKey, Rollup> context) {
         this.context = context;
-        StoreBackedBuckets store = new StoreBackedBuckets(context.getStateStore(bucketStoreName), context.getStateStore(changedStoreName));
+        StoreBackedBuckets store = new StoreBackedBuckets(context.getStateStore(bucketStoreName));
+        // init() runs again on this instance when Kafka Streams revives the task after aborting its
+        // transaction: the merger's memory is rebuilt from the restored stores, never kept.
         this.merger = new RollupMerger(store, grace.toMillis(), counters::lateEvents);
+        this.journal = new WriteAheadRing(context.getStateStore(journalStoreName), JOURNAL_CAPACITY);
+        journal.unapplied().forEach(partial -> merger.accept(SitePartial.fromBytes(partial)));
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
         this.watermarks = new SourceWatermarks(store, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
-        LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}", context.taskId(),
-                store.closedAt() == Long.MIN_VALUE ? "nothing yet" : Instant.ofEpochMilli(store.closedAt()),
-                store.sourceStreamTimes());
+        LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}, {} partials merged again from the journal",
+                context.taskId(), store.closedAt() == Long.MIN_VALUE ? "nothing yet" : Instant.ofEpochMilli(store.closedAt()),
+                store.sourceStreamTimes(), journal.unapplied().size());
         this.sink = (key, value) -> context.forward(new Record<>(key, value, Math.max(0, context.currentStreamTimeMs())));
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> merger.publishChanged(clock.instant(), sink));
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> checkpoint());
     }
 
     @Override
-    public void process(Record<String, SitePartial> record) {
-        SitePartial partial = record.value();
+    public void process(Record<String, byte[]> record) {
+        byte[] encoded = record.value();
+        SitePartial partial = SitePartial.fromBytes(encoded);
         if (!partial.isHeartbeat()) {
+            if (journal.isFull()) {
+                checkpoint();
+            }
+            journal.append(encoded);
             merger.accept(partial);
             return;
         }
         long now = context.currentSystemTimeMs();
         watermarks.record(partial.progress(), now);
-        watermarks.closableUpTo(now).ifPresent(streamTime -> merger.closeUpTo(streamTime, clock.instant(), sink));
+        watermarks.closableUpTo(now).ifPresent(streamTime -> {
+            if (merger.closeUpTo(streamTime, clock.instant(), sink)) {
+                checkpoint();
+            }
+        });
+    }
+
+    private void checkpoint() {
+        merger.checkpoint(clock.instant(), sink);
+        journal.markApplied();
     }
 }

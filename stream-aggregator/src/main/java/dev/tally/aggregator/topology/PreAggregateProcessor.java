@@ -8,14 +8,11 @@ import dev.tally.aggregator.rollup.SitePartial;
 import dev.tally.aggregator.rollup.SourceProgress;
 import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Pre-aggregation, in the task that reads an input partition. In: enriched events (key site|visitor).
@@ -30,14 +27,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * quiet partition from a lagging one.
  *
  * <p>Exactly-once: a commit must never cover an input offset whose effect is only in memory. So every
- * accepted event is also written to a changelogged ring buffer (the write-ahead store) in the same
- * transaction, and each drain records the last sequence number it covered. After a crash the store is
- * restored from its changelog and the events not yet drained are summed again. The ring holds
- * {@code capacity} events; when full, the buffer is drained early.
+ * accepted event is also written ahead ({@link WriteAheadRing}) in the same transaction, and each drain
+ * marks what it covered. After a crash the events not yet drained are summed again. The ring holds
+ * {@code capacity} events; when full, the buffer is drained early. Partials go out encoded
+ * ({@link SitePartial#toBytes}): the merge step writes those bytes ahead as they are.
  */
-final class PreAggregateProcessor implements Processor<String, EnrichedEvent, String, SitePartial> {
-    private static final long DRAINED_THROUGH_KEY = -1L;
-
+final class PreAggregateProcessor implements Processor<String, EnrichedEvent, String, byte[]> {
     private final String storeName;
     private final long graceMs;
     private final Duration drainInterval;
@@ -45,10 +40,8 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     private final RollupCounters counters;
     private PartialBuffer buffer;
 
-    private ProcessorContext<String, SitePartial> context;
-    private KeyValueStore<Long, byte[]> writeAhead;
-    private long nextSeq;
-    private long drainedThrough;
+    private ProcessorContext<String, byte[]> context;
+    private WriteAheadRing writeAhead;
     private boolean readSinceDrain;
 
     PreAggregateProcessor(String storeName, Duration grace, Duration drainInterval, int capacity, RollupCounters counters) {
@@ -60,40 +53,18 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     }
 
     @Override
-    public void init(ProcessorContext<String, SitePartial> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.writeAhead = context.getStateStore(storeName);
         // init() runs again on this instance when Kafka Streams revives the task after aborting its
         // transaction: whatever memory held then is rebuilt from the restored store, never kept.
+        this.writeAhead = new WriteAheadRing(context.getStateStore(storeName), capacity);
         this.buffer = new PartialBuffer();
         this.readSinceDrain = false;
-        recover();
+        writeAhead.unapplied().forEach(input -> buffer.add(Codec.decode(input, RollupInput::readFrom)));
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drain();
             heartbeat();
         });
-    }
-
-    /** Re-sums what the restored write-ahead store holds beyond the last drain. */
-    private void recover() {
-        byte[] marker = writeAhead.get(DRAINED_THROUGH_KEY);
-        drainedThrough = marker == null ? -1 : ByteBuffer.wrap(marker).getLong();
-        nextSeq = drainedThrough + 1;
-        try (KeyValueIterator<Long, byte[]> slots = writeAhead.all()) {
-            slots.forEachRemaining(slot -> {
-                if (slot.key == DRAINED_THROUGH_KEY) {
-                    return;
-                }
-                ByteBuffer entry = ByteBuffer.wrap(slot.value);
-                long seq = entry.getLong();
-                if (seq > drainedThrough) {
-                    byte[] input = new byte[entry.remaining()];
-                    entry.get(input);
-                    buffer.add(Codec.decode(input, RollupInput::readFrom));
-                    nextSeq = Math.max(nextSeq, seq + 1);
-                }
-            });
-        }
     }
 
     @Override
@@ -109,14 +80,12 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
             counters.lateEvents(1);
             return;
         }
-        if (nextSeq - drainedThrough > capacity) {
+        if (writeAhead.isFull()) {
             drain();
         }
         RollupInput input = RollupInput.of(event, record.timestamp());
-        byte[] encoded = Codec.encode(input::writeTo);
-        writeAhead.put(nextSeq % capacity, ByteBuffer.allocate(Long.BYTES + encoded.length).putLong(nextSeq).put(encoded).array());
+        writeAhead.append(Codec.encode(input::writeTo));
         buffer.add(input);
-        nextSeq++;
     }
 
     private void drain() {
@@ -125,16 +94,15 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
         }
         long stamp = Math.max(0, context.currentStreamTimeMs());
         for (SitePartial partial : buffer.drain()) {
-            context.forward(new Record<>(partial.siteId(), partial, stamp));
+            context.forward(new Record<>(partial.siteId(), partial.toBytes(), stamp));
         }
-        drainedThrough = nextSeq - 1;
-        writeAhead.put(DRAINED_THROUGH_KEY, ByteBuffer.allocate(Long.BYTES).putLong(drainedThrough).array());
+        writeAhead.markApplied();
     }
 
     /** After the drain's partials (same producer, so they reach every merge partition first). */
     private void heartbeat() {
         SourceProgress progress = new SourceProgress(context.taskId().partition(), context.currentStreamTimeMs(), readSinceDrain);
-        context.forward(new Record<>("", SitePartial.heartbeat(progress), Math.max(0, context.currentStreamTimeMs())));
+        context.forward(new Record<>("", SitePartial.heartbeat(progress).toBytes(), Math.max(0, context.currentStreamTimeMs())));
         readSinceDrain = false;
     }
 }

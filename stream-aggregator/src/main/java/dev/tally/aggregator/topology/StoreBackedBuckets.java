@@ -1,38 +1,43 @@
 package dev.tally.aggregator.topology;
 
 import dev.tally.aggregator.rollup.BucketId;
-import dev.tally.aggregator.rollup.BucketState;
 import dev.tally.aggregator.rollup.BucketStore;
+import dev.tally.aggregator.rollup.Dimension;
+import dev.tally.aggregator.rollup.DimensionValue;
+import dev.tally.aggregator.rollup.Metrics;
 import dev.tally.schemas.avro.Granularity;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** {@link BucketStore} on two changelogged Kafka Streams key-value stores. */
+/**
+ * {@link BucketStore} on one changelogged Kafka Streams key-value store. A value's key is
+ * {@code granularity (1 byte) | bucket start (8) | site length (4) | site | dimension ordinal (1) | value},
+ * so the keys sort by tier, then start, and every bucket of a tier up to a start is one range scan.
+ */
 final class StoreBackedBuckets implements BucketStore {
     /** Sorts after every bucket key (those start with a granularity ordinal 0..2). */
     private static final Bytes CLOSED_AT_KEY = Bytes.wrap(new byte[] {0x7f});
     /** Prefix of the input partitions' stream times, followed by the partition number; also after every bucket. */
     private static final byte SOURCE_PREFIX = 0x7e;
-    private static final byte[] PRESENT = new byte[0];
 
-    private final KeyValueStore<Bytes, byte[]> buckets;
-    private final KeyValueStore<Bytes, byte[]> changed;
+    private final KeyValueStore<Bytes, byte[]> store;
     private long closedAt;
     private final Map<Integer, Long> sourceStreamTimes = new HashMap<>();
 
-    StoreBackedBuckets(KeyValueStore<Bytes, byte[]> buckets, KeyValueStore<Bytes, byte[]> changed) {
-        this.buckets = buckets;
-        this.changed = changed;
-        byte[] stored = buckets.get(CLOSED_AT_KEY);
+    StoreBackedBuckets(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+        byte[] stored = store.get(CLOSED_AT_KEY);
         this.closedAt = stored == null ? Long.MIN_VALUE : ByteBuffer.wrap(stored).getLong();
-        try (KeyValueIterator<Bytes, byte[]> sources = buckets.range(sourceKey(0), sourceKey(Integer.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, byte[]> sources = store.range(sourceKey(0), sourceKey(Integer.MAX_VALUE))) {
             sources.forEachRemaining(entry -> sourceStreamTimes.put(
                     ByteBuffer.wrap(entry.key.get()).getInt(1), ByteBuffer.wrap(entry.value).getLong()));
         }
@@ -42,52 +47,61 @@ final class StoreBackedBuckets implements BucketStore {
         return Bytes.wrap(ByteBuffer.allocate(1 + Integer.BYTES).put(SOURCE_PREFIX).putInt(source).array());
     }
 
-    @Override
-    public BucketState get(BucketId id) {
-        byte[] bytes = buckets.get(Bytes.wrap(id.toBytes()));
-        return bytes == null ? null : BucketState.fromBytes(bytes);
+    static Bytes key(BucketId bucket, DimensionValue value) {
+        byte[] site = bucket.siteId().getBytes(StandardCharsets.UTF_8);
+        byte[] text = value.value().getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES + site.length + 1 + text.length)
+                .put((byte) bucket.granularity().ordinal())
+                .putLong(bucket.start())
+                .putInt(site.length)
+                .put(site)
+                .put((byte) value.dimension().ordinal())
+                .put(text)
+                .array());
+    }
+
+    /** Lowest key of {@code granularity}'s buckets starting at or after {@code start} (inclusive bound). */
+    private static Bytes startingFrom(Granularity granularity, long start) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put((byte) granularity.ordinal()).putLong(start).array());
     }
 
     @Override
-    public void put(BucketId id, BucketState state) {
-        buckets.put(Bytes.wrap(id.toBytes()), state.toBytes());
+    public Metrics get(BucketId bucket, DimensionValue value) {
+        byte[] bytes = store.get(key(bucket, value));
+        return bytes == null ? null : Metrics.fromBytes(bytes);
     }
 
     @Override
-    public void delete(BucketId id) {
-        buckets.delete(Bytes.wrap(id.toBytes()));
+    public void put(BucketId bucket, DimensionValue value, Metrics metrics) {
+        store.put(key(bucket, value), metrics.toBytes());
     }
 
     @Override
-    public List<BucketId> startingAtOrBefore(Granularity granularity, long lastStart) {
-        List<BucketId> ids = new ArrayList<>();
+    public void delete(BucketId bucket, DimensionValue value) {
+        store.delete(key(bucket, value));
+    }
+
+    @Override
+    public SortedMap<BucketId, Map<DimensionValue, Metrics>> startingAtOrBefore(Granularity granularity, long lastStart) {
+        SortedMap<BucketId, Map<DimensionValue, Metrics>> buckets = new TreeMap<>(BucketId.ORDER);
         if (lastStart < 0) {
-            return ids; // no bucket starts before 1970, and a negative bound would not sort below the others
+            return buckets; // no bucket starts before 1970, and a negative bound would not sort below the others
         }
-        try (KeyValueIterator<Bytes, byte[]> range = buckets.range(
-                Bytes.wrap(BucketId.lowestKey(granularity)), Bytes.wrap(BucketId.keyAbove(granularity, lastStart)))) {
-            range.forEachRemaining(entry -> ids.add(BucketId.fromBytes(entry.key.get())));
+        // The upper bound has no site, so it sorts below every key of a bucket starting at lastStart + 1.
+        try (KeyValueIterator<Bytes, byte[]> range = store.range(startingFrom(granularity, 0), startingFrom(granularity, lastStart + 1))) {
+            range.forEachRemaining(entry -> {
+                ByteBuffer key = ByteBuffer.wrap(entry.key.get());
+                Granularity tier = Granularity.values()[key.get()];
+                long start = key.getLong();
+                byte[] site = new byte[key.getInt()];
+                key.get(site);
+                Dimension dimension = Dimension.ofOrdinal(key.get());
+                String text = new String(key.array(), key.position(), key.remaining(), StandardCharsets.UTF_8);
+                buckets.computeIfAbsent(new BucketId(tier, start, new String(site, StandardCharsets.UTF_8)), id -> new LinkedHashMap<>())
+                        .put(new DimensionValue(dimension, text), Metrics.fromBytes(entry.value));
+            });
         }
-        return ids;
-    }
-
-    @Override
-    public void markChanged(BucketId id) {
-        changed.put(Bytes.wrap(id.toBytes()), PRESENT);
-    }
-
-    @Override
-    public void clearChanged(BucketId id) {
-        changed.delete(Bytes.wrap(id.toBytes()));
-    }
-
-    @Override
-    public List<BucketId> changed() {
-        List<BucketId> ids = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = changed.all()) {
-            all.forEachRemaining(entry -> ids.add(BucketId.fromBytes(entry.key.get())));
-        }
-        return ids;
+        return buckets;
     }
 
     @Override
@@ -98,7 +112,7 @@ final class StoreBackedBuckets implements BucketStore {
     @Override
     public void setClosedAt(long streamTimeMs) {
         closedAt = streamTimeMs;
-        buckets.put(CLOSED_AT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(streamTimeMs).array());
+        store.put(CLOSED_AT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(streamTimeMs).array());
     }
 
     @Override
@@ -109,6 +123,6 @@ final class StoreBackedBuckets implements BucketStore {
     @Override
     public void setSourceStreamTime(int source, long streamTimeMs) {
         sourceStreamTimes.put(source, streamTimeMs);
-        buckets.put(sourceKey(source), ByteBuffer.allocate(Long.BYTES).putLong(streamTimeMs).array());
+        store.put(sourceKey(source), ByteBuffer.allocate(Long.BYTES).putLong(streamTimeMs).array());
     }
 }

@@ -1,58 +1,66 @@
 package dev.tally.aggregator.rollup;
 
 import dev.tally.schemas.avro.Granularity;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** {@link BucketStore} in plain maps, for tests of the merge logic without Kafka Streams. */
+/**
+ * {@link BucketStore} in plain maps, for tests of the merge logic without Kafka Streams. Values are kept
+ * as bytes, as a real store keeps them, so a test sees a copy and never the merger's live object.
+ */
 final class InMemoryBucketStore implements BucketStore {
-    private final TreeMap<BucketId, BucketState> buckets = new TreeMap<>(
-            Comparator.comparing(BucketId::granularity).thenComparingLong(BucketId::start).thenComparing(BucketId::siteId));
-    private final Set<BucketId> changed = new LinkedHashSet<>();
+    private final TreeMap<BucketId, Map<DimensionValue, byte[]>> buckets = new TreeMap<>(BucketId.ORDER);
     private final Map<Integer, Long> sourceStreamTimes = new HashMap<>();
     private long closedAt = Long.MIN_VALUE;
+    int writes;
 
     @Override
-    public BucketState get(BucketId id) {
-        return buckets.get(id);
+    public Metrics get(BucketId bucket, DimensionValue value) {
+        byte[] bytes = buckets.getOrDefault(bucket, Map.of()).get(value);
+        return bytes == null ? null : Metrics.fromBytes(bytes);
     }
 
     @Override
-    public void put(BucketId id, BucketState state) {
-        buckets.put(id, state);
+    public void put(BucketId bucket, DimensionValue value, Metrics metrics) {
+        buckets.computeIfAbsent(bucket, id -> new LinkedHashMap<>()).put(value, metrics.toBytes());
+        writes++;
     }
 
     @Override
-    public void delete(BucketId id) {
-        buckets.remove(id);
+    public void delete(BucketId bucket, DimensionValue value) {
+        Map<DimensionValue, byte[]> values = buckets.get(bucket);
+        if (values != null) {
+            values.remove(value);
+            if (values.isEmpty()) {
+                buckets.remove(bucket);
+            }
+        }
+        writes++;
     }
 
     @Override
-    public List<BucketId> startingAtOrBefore(Granularity granularity, long lastStart) {
-        List<BucketId> ids = new ArrayList<>();
-        buckets.keySet().stream().filter(id -> id.granularity() == granularity && id.start() <= lastStart).forEach(ids::add);
-        return ids;
+    public SortedMap<BucketId, Map<DimensionValue, Metrics>> startingAtOrBefore(Granularity granularity, long lastStart) {
+        SortedMap<BucketId, Map<DimensionValue, Metrics>> found = new TreeMap<>(BucketId.ORDER);
+        buckets.forEach((id, values) -> {
+            if (id.granularity() == granularity && id.start() <= lastStart) {
+                Map<DimensionValue, Metrics> decoded = new LinkedHashMap<>();
+                values.forEach((value, bytes) -> decoded.put(value, Metrics.fromBytes(bytes)));
+                found.put(id, decoded);
+            }
+        });
+        return found;
     }
 
-    @Override
-    public void markChanged(BucketId id) {
-        changed.add(id);
-    }
-
-    @Override
-    public void clearChanged(BucketId id) {
-        changed.remove(id);
-    }
-
-    @Override
-    public List<BucketId> changed() {
-        return new ArrayList<>(changed);
+    /** Every stored bucket, decoded. */
+    SortedMap<BucketId, Map<DimensionValue, Metrics>> all() {
+        SortedMap<BucketId, Map<DimensionValue, Metrics>> all = new TreeMap<>(BucketId.ORDER);
+        for (Granularity granularity : Granularity.values()) {
+            all.putAll(startingAtOrBefore(granularity, Long.MAX_VALUE));
+        }
+        return all;
     }
 
     @Override
