@@ -5,7 +5,7 @@
 # (b) one site with 90% of it. Prints the results and updates docs/benchmarks.md (section "Stream
 # aggregator: events per second"). Roughly 10-20 minutes on 2 cores, plus the build.
 #
-# Usage: bench/aggregator.sh [--no-doc] [AggregatorBenchmark options: --events 300000 --rounds 3]
+# Usage: bench/aggregator.sh [--no-doc] [AggregatorBenchmark options: --events 300000 --rounds 3 --scenarios even,hot]
 # Environment: KEEP_WORK=1 keeps the Kafka data and state directories of the run.
 set -euo pipefail
 

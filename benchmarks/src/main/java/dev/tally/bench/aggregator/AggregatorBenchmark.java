@@ -15,6 +15,8 @@ import dev.tally.deploy.cluster.KafkaSettings;
 import dev.tally.schemas.Topic;
 import dev.tally.schemas.TopicCatalogue;
 import dev.tally.schemas.avro.Granularity;
+import dev.tally.schemas.avro.Rollup;
+import dev.tally.schemas.avro.RollupKey;
 import dev.tally.schemas.avro.TrackedEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,17 +27,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,24 +65,40 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * {@code groupByKey().windowedBy(1 minute).count()} with exactly-once, over the same input, alternating
  * in the same run, for (a) 1,000 sites with even traffic and (b) one site with 90% of it.
  *
- * <p>Throughput is input events over the time from the first to the last committed input offset (start-up
- * and the user-agent rules' loading are outside it). Both use the aggregator's Streams settings (one
- * stream thread, 1 s commit interval). Also reported for the aggregator: state directory size per
- * million events and records written to the rollup topics per 1,000 input events.
+ * <p>Throughput is input events over the time from the first committed input offset to the end of the
+ * work (start-up and the user-agent rules' loading are outside it). For the baseline the end is the last
+ * committed input offset. For the aggregator it is the later of that and the last final day record: the
+ * input ends with one event per partition a day later, which closes every minute, hour and day of the
+ * benchmark hour, and the run waits until every site's final day total is committed (its log-append
+ * time is the end). So every final record of every tier is inside the measured time, not published after
+ * it. Both use the aggregator's Streams settings (one stream thread, 1 s commit interval) and the
+ * aggregator its production defaults (10 minutes' grace, nothing closes in the first 30 s after start-up).
+ * Also reported for the aggregator: state directory size per million events, records written to the
+ * rollup topics per 1,000 input events, and events left out as late (none should be: the input's disorder
+ * is well within grace, so any would be a bug).
  */
 public final class AggregatorBenchmark {
     private static final int PARTITIONS = 6;
+    /** The production default of {@code aggregator.source-idle-after}. */
+    private static final Duration SOURCE_IDLE_AFTER = Duration.ofSeconds(30);
+    /** Event time of the closing events: a day after the benchmark hour, past every bucket's end plus grace. */
+    private static final Instant CLOSING_TIME = BenchEvents.START.plus(Duration.ofDays(1)).plus(BenchEvents.SPAN);
+    private static final String CLOSING_SITE = "closing.example";
     private static final String HEADING = "Stream aggregator: events per second";
     private static final String MARKER = "aggregator-bench";
 
     private record Scenario(String name, String description, BenchEvents events) {}
 
-    private record Run(double eventsPerSecond, long stateBytes, long rollupRecords) {}
+    private record Run(double eventsPerSecond, long stateBytes, long rollupRecords, long lateEvents) {}
 
     private final KafkaNode kafka;
     private final Path workDir;
     private final int events;
     private final Enricher enricher;
+    /** Events the aggregator left out as late in the current run: none should be, the input is within grace. */
+    private final AtomicLong lateEvents = new AtomicLong();
+    /** Sites with at least one counted (non-bot) event in the current scenario's input. */
+    private Set<String> countedSites = Set.of();
 
     private AggregatorBenchmark(KafkaNode kafka, Path workDir, int events, Enricher enricher) {
         this.kafka = kafka;
@@ -93,6 +115,7 @@ public final class AggregatorBenchmark {
         Path workDir = Path.of(options.getOrDefault("--work-dir", Files.createTempDirectory("tally-agg-bench").toString()));
         int events = Integer.parseInt(options.getOrDefault("--events", "300000"));
         int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+        List<String> only = List.of(options.getOrDefault("--scenarios", "even,hot").split(","));
         System.out.println("Loading user-agent rules");
         Enricher enricher = new Enricher(new YauaaClassifier(20_000), ReferrerClassifier.bundled());
         // Kafka only: nothing here uses Cassandra, and an idle node would still take CPU from the run.
@@ -100,10 +123,11 @@ public final class AggregatorBenchmark {
             AggregatorBenchmark bench = new AggregatorBenchmark(kafka, workDir, events, enricher);
             List<Scenario> scenarios = List.of(
                     new Scenario("even", "(a) 1,000 sites, even traffic", new BenchEvents(1_000, 0, 1)),
-                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic", new BenchEvents(1_000, 0.9, 2)));
+                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic", new BenchEvents(1_000, 0.9, 2)))
+                    .stream().filter(scenario -> only.contains(scenario.name())).toList();
             StringBuilder table = new StringBuilder();
-            table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events | Rollup records per 1,000 events | Rounds (baseline / aggregator events/s) |\n");
-            table.append("|---|---|---|---|---|---|---|\n");
+            table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events | Rollup records per 1,000 events | Events left out as late (most in a round) | Rounds (baseline / aggregator events/s) |\n");
+            table.append("|---|---|---|---|---|---|---|---|\n");
             for (Scenario scenario : scenarios) {
                 table.append(bench.measure(scenario, rounds)).append('\n');
             }
@@ -123,16 +147,16 @@ public final class AggregatorBenchmark {
         String namespace = "bench_" + scenario.name() + "_" + Long.toString(System.nanoTime(), 36);
         TopicCatalogue topics = TopicCatalogue.forNamespace(namespace);
         createTopics(topics);
-        produce(topics, scenario.events());
+        countedSites = produce(topics, scenario.events());
         List<Double> baseline = new ArrayList<>();
         List<Run> aggregator = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            baseline.add(run(topics, namespace + "-baseline-" + round, baselineTopology(topics)).eventsPerSecond());
+            baseline.add(run(topics, namespace + "-baseline-" + round, baselineTopology(topics), false).eventsPerSecond());
             long before = committedRecords(topics);
-            Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics));
-            aggregator.add(new Run(run.eventsPerSecond(), run.stateBytes(), committedRecords(topics) - before));
-            System.out.printf(Locale.ROOT, "%s round %d: baseline %.0f, aggregator %.0f events/s%n",
-                    scenario.name(), round, baseline.get(round - 1), run.eventsPerSecond());
+            Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics), true);
+            aggregator.add(new Run(run.eventsPerSecond(), run.stateBytes(), committedRecords(topics) - before, run.lateEvents()));
+            System.out.printf(Locale.ROOT, "%s round %d: baseline %.0f, aggregator %.0f events/s, %d events left out as late%n",
+                    scenario.name(), round, baseline.get(round - 1), run.eventsPerSecond(), run.lateEvents());
         }
         double base = median(baseline);
         double agg = median(aggregator.stream().map(Run::eventsPerSecond).toList());
@@ -142,8 +166,9 @@ public final class AggregatorBenchmark {
         for (int i = 0; i < rounds; i++) {
             each.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.0f / %.0f", baseline.get(i), aggregator.get(i).eventsPerSecond()));
         }
-        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% | %.1f MB | %.0f | %s |",
-                scenario.description(), base, agg, 100 * agg / base, stateMb, records, each);
+        long late = aggregator.stream().mapToLong(Run::lateEvents).max().orElse(0);
+        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% | %.1f MB | %.0f | %,d | %s |",
+                scenario.description(), base, agg, 100 * agg / base, stateMb, records, late, each);
     }
 
     private Topology baselineTopology(TopicCatalogue topics) {
@@ -157,43 +182,117 @@ public final class AggregatorBenchmark {
     }
 
     private Topology aggregatorTopology(TopicCatalogue topics) {
-        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, Duration.ofSeconds(30)),
-                Clock.systemUTC(), RollupCounters.NONE).build();
+        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, SOURCE_IDLE_AFTER),
+                Clock.systemUTC(), new RollupCounters() {
+                    @Override
+                    public void botEvents(long count) {}
+
+                    @Override
+                    public void lateEvents(long count) {
+                        lateEvents.addAndGet(count);
+                    }
+                }).build();
     }
 
-    private Run run(TopicCatalogue topics, String applicationId, Topology topology) throws Exception {
+    /**
+     * Runs {@code topology} over the whole input once.
+     *
+     * @param untilDaysFinal also wait for every counted site's final day total (the aggregator's last output)
+     */
+    private Run run(TopicCatalogue topics, String applicationId, Topology topology, boolean untilDaysFinal) throws Exception {
         Path stateDir = workDir.resolve("state").resolve(applicationId);
         AggregatorConfig config = new AggregatorConfig(kafka.bootstrapServers(), topics.namespace(), applicationId,
-                stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 1, 65_536, 20_000, "127.0.0.1", 0);
+                stateDir, Duration.ofSeconds(1), Duration.ofMinutes(10), SOURCE_IDLE_AFTER, 1, 65_536, 20_000, "127.0.0.1", 0);
         Properties props = AggregatorApp.streamsProperties(config);
-        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
+        lateEvents.set(0);
+        try (DayFinals dayFinals = new DayFinals(topics); KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin()) {
             streams.start();
             long target = endOffsets(admin, topics.rawEvents().name());
-            long firstNanos = 0;
+            long firstMillis = 0;
             long lastReport = System.nanoTime();
             long firstCommitted = 0;
+            long inputDoneMillis = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (true) {
                 long committed = committedInput(admin, topics, applicationId);
-                long now = System.nanoTime();
-                if (committed > 0 && firstNanos == 0) {
-                    firstNanos = now;
+                long nowMillis = System.currentTimeMillis();
+                if (committed > 0 && firstMillis == 0) {
+                    firstMillis = nowMillis;
                     firstCommitted = committed;
                 }
-                if (committed >= target) {
+                if (committed >= target && inputDoneMillis == 0) {
+                    inputDoneMillis = nowMillis;
+                }
+                if (untilDaysFinal) {
+                    dayFinals.poll(Duration.ofMillis(250));
+                }
+                if (inputDoneMillis != 0 && (!untilDaysFinal || dayFinals.sites().containsAll(countedSites))) {
                     long stateBytes = sizeOf(stateDir);
-                    double seconds = (now - firstNanos) / 1e9;
-                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0);
+                    long endMillis = Math.max(inputDoneMillis, dayFinals.lastAppendMillis());
+                    double seconds = (endMillis - firstMillis) / 1e3;
+                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0, lateEvents.get());
                 }
-                if (now > deadline) {
-                    throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + " of " + target + ")");
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + " of " + target
+                            + ", final day totals of " + dayFinals.sites().size() + " of " + countedSites.size() + " sites)");
                 }
-                if (now - lastReport > TimeUnit.SECONDS.toNanos(15)) {
-                    System.out.printf(Locale.ROOT, "%s: %,d of %,d input events committed%n", applicationId, committed, target);
-                    lastReport = now;
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(15)) {
+                    System.out.printf(Locale.ROOT, "%s: %,d of %,d input events committed, final day totals of %,d of %,d sites%n",
+                            applicationId, committed, target, dayFinals.sites().size(), countedSites.size());
+                    lastReport = System.nanoTime();
                 }
-                Thread.sleep(250);
+                if (!untilDaysFinal) {
+                    Thread.sleep(250);
+                }
             }
+        }
+    }
+
+    /**
+     * Reads the day rollup topic from its end at construction (earlier rounds wrote to it too), collecting the
+     * sites whose final {@code total} day record was committed and the latest log-append time among them.
+     */
+    private final class DayFinals implements AutoCloseable {
+        private final KafkaConsumer<RollupKey, Rollup> consumer;
+        private final Set<String> sites = new HashSet<>();
+        private long lastAppendMillis;
+
+        DayFinals(TopicCatalogue topics) {
+            Topic<RollupKey, Rollup> days = topics.rollups(Granularity.DAY);
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(props, days.keySerde().deserializer(), days.valueSerde().deserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(days.name(), p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve "end" now, before this round writes anything
+        }
+
+        void poll(Duration timeout) {
+            for (ConsumerRecord<RollupKey, Rollup> record : consumer.poll(timeout)) {
+                if (record.value() != null && record.value().getFinalized() && record.key().getDimension().equals("total")) {
+                    sites.add(record.key().getSiteId());
+                    lastAppendMillis = Math.max(lastAppendMillis, record.timestamp());
+                }
+            }
+        }
+
+        Set<String> sites() {
+            return sites;
+        }
+
+        long lastAppendMillis() {
+            return lastAppendMillis;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
         }
     }
 
@@ -201,14 +300,24 @@ public final class AggregatorBenchmark {
         try (Admin admin = admin()) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (Topic<?, ?> topic : topics.all()) {
-                newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.config()));
+                Map<String, String> config = new HashMap<>(topic.config());
+                if (topic.name().equals(topics.rollups(Granularity.DAY).name())) {
+                    // The broker's clock on each record: when the aggregator's last output was written.
+                    config.put("message.timestamp.type", "LogAppendTime");
+                }
+                newTopics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(config));
             }
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
             TopicReadiness.awaitLeaders(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         }
     }
 
-    private void produce(TopicCatalogue topics, BenchEvents generator) {
+    /**
+     * Writes the scenario's events, then one closing event per partition (see {@link #CLOSING_TIME}).
+     *
+     * @return the sites with at least one event the rollups count (not a bot)
+     */
+    private Set<String> produce(TopicCatalogue topics, BenchEvents generator) {
         Topic<String, TrackedEvent> raw = topics.rawEvents();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -217,20 +326,31 @@ public final class AggregatorBenchmark {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Random random = new Random(generator.seed());
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Set<String> counted = new HashSet<>();
         try (KafkaProducer<String, TrackedEvent> producer = new KafkaProducer<>(props, new StringSerializer(), raw.valueSerde().serializer())) {
+            org.apache.kafka.clients.producer.Callback onError = (metadata, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                }
+            };
             for (int i = 0; i < events; i++) {
                 TrackedEvent event = generator.event(random, i, events);
-                producer.send(new ProducerRecord<>(raw.name(), TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId()), event),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            }
-                        });
+                if (!enricher.enrich(event).getBot()) {
+                    counted.add(event.getSiteId());
+                }
+                producer.send(new ProducerRecord<>(raw.name(), TopicCatalogue.rawEventKey(event.getSiteId(), event.getVisitorId()), event), onError);
+            }
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                TrackedEvent closing = TrackedEvent.newBuilder(generator.event(random, "closing-" + partition, CLOSING_TIME))
+                        .setSiteId(CLOSING_SITE)
+                        .build();
+                producer.send(new ProducerRecord<>(raw.name(), partition, TopicCatalogue.rawEventKey(CLOSING_SITE, closing.getVisitorId()), closing), onError);
             }
         }
         if (failure.get() != null) {
             throw new IllegalStateException("Could not write the benchmark input", failure.get());
         }
+        return counted;
     }
 
     private static long committedInput(Admin admin, TopicCatalogue topics, String applicationId) throws Exception {
