@@ -9,6 +9,7 @@ import dev.tally.schemas.avro.RollupKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,12 +70,13 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
         // transaction: the merger's memory is rebuilt from the restored stores, never kept.
         this.merger = new RollupMerger(store, grace.toMillis(), counters::lateEvents);
         this.journal = new WriteAheadRing(context.getStateStore(journalStoreName), JOURNAL_CAPACITY);
-        journal.unapplied().forEach(partial -> merger.accept(SitePartial.fromBytes(partial)));
+        List<byte[]> replayed = journal.takeUnapplied();
+        replayed.forEach(partial -> merger.accept(SitePartial.fromBytes(partial)));
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
         this.watermarks = new SourceWatermarks(store, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
         LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}, {} partials merged again from the journal",
                 context.taskId(), store.closedAt() == Long.MIN_VALUE ? "nothing yet" : Instant.ofEpochMilli(store.closedAt()),
-                store.sourceStreamTimes(), journal.unapplied().size());
+                store.sourceStreamTimes(), replayed.size());
         this.sink = (key, value) -> context.forward(new Record<>(key, value, Math.max(0, context.currentStreamTimeMs())));
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> checkpoint());
     }

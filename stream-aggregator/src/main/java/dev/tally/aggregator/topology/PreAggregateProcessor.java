@@ -60,7 +60,7 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
         this.writeAhead = new WriteAheadRing(context.getStateStore(storeName), capacity);
         this.buffer = new PartialBuffer();
         this.readSinceDrain = false;
-        writeAhead.unapplied().forEach(input -> buffer.add(Codec.decode(input, RollupInput::readFrom)));
+        writeAhead.takeUnapplied().forEach(input -> buffer.add(Codec.decode(input, RollupInput::readFrom)));
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drain();
             heartbeat();

@@ -24,7 +24,7 @@ final class WriteAheadRing {
 
     private final KeyValueStore<Long, byte[]> store;
     private final int capacity;
-    private final List<byte[]> unapplied = new ArrayList<>();
+    private List<byte[]> unapplied = new ArrayList<>();
     private long nextSeq;
     private long appliedThrough;
 
@@ -54,9 +54,14 @@ final class WriteAheadRing {
         unapplied.addAll(pending.values());
     }
 
-    /** The entries appended after the last {@link #markApplied()} before this ring was opened, oldest first. */
-    List<byte[]> unapplied() {
-        return unapplied;
+    /**
+     * The entries appended after the last {@link #markApplied()} before this ring was opened, oldest first;
+     * handed over once, so the ring does not keep them in memory afterwards.
+     */
+    List<byte[]> takeUnapplied() {
+        List<byte[]> taken = unapplied;
+        unapplied = List.of();
+        return taken;
     }
 
     boolean isFull() {
