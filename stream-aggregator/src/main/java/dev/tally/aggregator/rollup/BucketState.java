@@ -46,14 +46,6 @@ public final class BucketState {
         return total == null ? 0 : total.events();
     }
 
-    public byte[] toBytes() {
-        return Codec.encode(this::writeTo);
-    }
-
-    public static BucketState fromBytes(byte[] bytes) {
-        return Codec.decode(bytes, BucketState::readFrom);
-    }
-
     void writeTo(DataOutput out) throws IOException {
         out.writeInt(metrics.size());
         for (Map.Entry<DimensionValue, Metrics> entry : metrics.entrySet()) {
