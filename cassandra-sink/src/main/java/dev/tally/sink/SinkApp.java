@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code <ns>.events.enriched} ({@code EnrichedEvent}) into {@code raw_events}, with each site's
  *       retention as TTL, in each site's number of stripes;</li>
  *   <li>{@code <ns>.rollups.minute|hour|day} ({@code RollupKey}/{@code Rollup}) into
- *       {@code rollup_minutes}, {@code rollup_series} and {@code rollup_breakdown}, as upserts of absolute values.</li>
+ *       {@code rollup_minutes}, {@code rollup_hours} and {@code rollup_days}, as upserts of absolute values.</li>
  * </ul>
  * Records that cannot be decoded go to {@code <ns>.deadletter}. Admin endpoints on {@code sink.admin.port}.
  */

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The sink's meters. Writes are counted per kind: {@code raw_events}, {@code rollup_minutes},
- * {@code rollup_series}, {@code rollup_breakdown} (Cassandra requests, each one statement or one
+ * {@code rollup_hours}, {@code rollup_days} (Cassandra requests, each one statement or one
  * single-partition batch) and
  * {@code dead_letter} (records sent to the dead-letter topic).
  */

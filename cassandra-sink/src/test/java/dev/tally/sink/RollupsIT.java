@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Rollup records from the three rollup topics into {@code rollup_minutes}, {@code rollup_series} and {@code rollup_breakdown}. */
+/** Rollup records from the three rollup topics into {@code rollup_minutes}, {@code rollup_hours} and {@code rollup_days}. */
 class RollupsIT {
     private static final Instant MINUTE = Instant.parse("2026-11-22T13:47:00Z");
     private static final Instant HOUR = Instant.parse("2026-11-22T13:00:00Z");
@@ -126,6 +126,44 @@ class RollupsIT {
                     .extracting(StoredRollup::pageviews).containsExactly(s + 1L);
             assertThat(fixture.rollups.breakdown(oneSite, Tier.MINUTE, "page", MINUTE)).extracting(StoredRollup::dimensionValue)
                     .containsExactlyInAnyOrderElementsOf(pages);
+        }
+    }
+
+    @Test
+    void the_finals_of_a_closed_hour_and_day_of_many_sites_cost_at_most_one_batch_per_shard() throws Exception {
+        int sites = 300;
+        List<String> pages = List.of("/", "/pricing", "/blog");
+        Instant emitted = Instant.parse("2026-11-23T00:11:00Z");
+        for (int s = 0; s < sites; s++) {
+            for (Granularity granularity : List.of(Granularity.HOUR, Granularity.DAY)) {
+                Instant bucket = granularity == Granularity.HOUR ? HOUR : DAY;
+                fixture.send(TestEvents.rollup(site + "-" + s, granularity, "total", "", bucket, s + 1, emitted, true));
+                for (String page : pages) {
+                    fixture.send(TestEvents.rollup(site + "-" + s, granularity, "page", page, bucket, 2, emitted, true));
+                }
+            }
+        }
+        fixture.flush();
+        String oneFlush = TestCluster.uniqueName("group_");
+        SinkApp sink = fixture.startSink(oneFlush, Map.of("sink.rollups.flush-interval", "5s"));
+        fixture.awaitCommittedToEnd(oneFlush + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
+
+        String metrics = SinkFixture.get(sink, "/metrics").body();
+        for (String table : List.of(RollupTables.HOURS_TABLE, RollupTables.DAYS_TABLE)) {
+            assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", table)).isEqualTo(sites * 4.0);
+            // 1,200 rows of one bucket: one single-partition batch per shard, not one request per site or value.
+            assertThat(SinkFixture.counter(metrics, "tally_sink_writes_total", table)).isBetween(1.0, (double) RollupLayout.HOUR_DAY_SHARDS);
+        }
+        for (int s = 0; s < sites; s += 37) {
+            String oneSite = site + "-" + s;
+            for (Tier tier : List.of(Tier.HOUR, Tier.DAY)) {
+                Instant bucket = tier == Tier.HOUR ? HOUR : DAY;
+                assertThat(fixture.rollups.series(oneSite, tier, "total", "", bucket.minus(Duration.ofDays(2)), bucket.plus(Duration.ofDays(2))))
+                        .extracting(StoredRollup::bucketStart, StoredRollup::pageviews)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(bucket, s + 1L));
+                assertThat(fixture.rollups.breakdown(oneSite, tier, "page", bucket)).extracting(StoredRollup::dimensionValue)
+                        .containsExactlyInAnyOrderElementsOf(pages);
+            }
         }
     }
 

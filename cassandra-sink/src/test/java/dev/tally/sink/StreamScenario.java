@@ -99,8 +99,8 @@ final class StreamScenario {
 
     /**
      * The stored row of each bucket sent, as a time-series read and as a breakdown read find it (two rows per
-     * bucket): both from {@code rollup_minutes} for a minute, from {@code rollup_series} and {@code rollup_breakdown}
-     * for an hour or a day.
+     * bucket): both from the tier's table ({@code rollup_minutes}, {@code rollup_hours},
+     * {@code rollup_days}), through its two read paths.
      */
     Map<String, List<StoredRollup>> storedRollups() {
         Map<String, List<StoredRollup>> stored = new TreeMap<>();

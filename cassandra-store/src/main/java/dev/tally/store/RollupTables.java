@@ -12,18 +12,18 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.tally.schemas.avro.Rollup;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The rollup tables, placed by {@link RollupLayout}: minutes in {@code rollup_minutes} (V005), hours and
- * days in {@code rollup_series} and {@code rollup_breakdown} (V003).
+ * The rollup tables, placed by {@link RollupLayout}: minutes in {@code rollup_minutes} (V005), hours in
+ * {@code rollup_hours} and days in {@code rollup_days} (V006). Every site shares their partitions. (V003's
+ * {@code rollup_series} and {@code rollup_breakdown} are no longer written or read.)
  *
- * <p>Writes: {@link #bind} turns one {@link Rollup} record into its upserts (one for a minute, one per
- * table for an hour or a day), each with the partition it lands in; {@link #write} sends upserts of one
+ * <p>Writes: {@link #bind} turns one {@link Rollup} record into its upsert, with the partition it lands in; {@link #write} sends upserts of one
  * partition as one statement or one unlogged batch. Every upsert writes absolute values with the write
  * timestamp taken from {@code Rollup.updatedAt}, so whatever order two records of one bucket arrive in
  * (retries, replays, several sink instances during a rebalance) the later emission wins, and writing the
@@ -34,12 +34,12 @@ public final class RollupTables {
             + "value_min, value_max, finalized, updated_at";
 
     public static final String MINUTES_TABLE = "rollup_minutes";
-    public static final String SERIES_TABLE = "rollup_series";
-    public static final String BREAKDOWN_TABLE = "rollup_breakdown";
+    public static final String HOURS_TABLE = "rollup_hours";
+    public static final String DAYS_TABLE = "rollup_days";
 
     /** A partition of one of the tables; upserts of one partition may share an unlogged batch. */
-    public sealed interface Partition permits MinutePartition, SeriesPartition, BreakdownPartition {
-        /** The table the partition belongs to: {@link #MINUTES_TABLE}, {@link #SERIES_TABLE} or {@link #BREAKDOWN_TABLE}. */
+    public sealed interface Partition permits MinutePartition, BucketPartition {
+        /** The table the partition belongs to: {@link #MINUTES_TABLE}, {@link #HOURS_TABLE} or {@link #DAYS_TABLE}. */
         String table();
     }
 
@@ -50,19 +50,17 @@ public final class RollupTables {
         }
     }
 
-    public record SeriesPartition(String siteId, RollupLayout.Tier tier, String dimension, String dimensionValue, LocalDate period)
-            implements Partition {
-        @Override
-        public String table() {
-            return SERIES_TABLE;
+    /** One shard of one hour ({@code rollup_hours}) or day ({@code rollup_days}). */
+    public record BucketPartition(RollupLayout.Tier tier, Instant bucketStart, short shard) implements Partition {
+        public BucketPartition {
+            if (tier == RollupLayout.Tier.MINUTE) {
+                throw new IllegalArgumentException("minutes live in " + MINUTES_TABLE + " partitions of ten minutes");
+            }
         }
-    }
 
-    public record BreakdownPartition(String siteId, RollupLayout.Tier tier, String dimension, Instant bucketStart, short shard)
-            implements Partition {
         @Override
         public String table() {
-            return BREAKDOWN_TABLE;
+            return tableOf(tier);
         }
     }
 
@@ -85,12 +83,11 @@ public final class RollupTables {
     private final CqlSession session;
     private final ConsistencyLevel consistency;
     private final PreparedStatement upsertMinute;
-    private final PreparedStatement upsertSeries;
-    private final PreparedStatement upsertBreakdown;
     private final PreparedStatement selectMinuteSeries;
     private final PreparedStatement selectMinuteBreakdown;
-    private final PreparedStatement selectSeries;
-    private final PreparedStatement selectBreakdownShard;
+    private final Map<RollupLayout.Tier, PreparedStatement> upsertBucket = new EnumMap<>(RollupLayout.Tier.class);
+    private final Map<RollupLayout.Tier, PreparedStatement> selectBucketSeries = new EnumMap<>(RollupLayout.Tier.class);
+    private final Map<RollupLayout.Tier, PreparedStatement> selectBucketBreakdown = new EnumMap<>(RollupLayout.Tier.class);
 
     public RollupTables(CqlSession session, String keyspace, ConsistencyLevel consistency) {
         this.session = session;
@@ -98,27 +95,36 @@ public final class RollupTables {
         this.upsertMinute = session.prepare("INSERT INTO " + keyspace + ".rollup_minutes (period_start, shard, site_id, dimension, "
                 + "bucket_start, dimension_value, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "USING TIMESTAMP ?");
-        this.upsertSeries = session.prepare("INSERT INTO " + keyspace + ".rollup_series (site_id, granularity, dimension, "
-                + "dimension_value, period, bucket_start, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "USING TIMESTAMP ?");
-        this.upsertBreakdown = session.prepare("INSERT INTO " + keyspace + ".rollup_breakdown (site_id, granularity, dimension, "
-                + "bucket_start, shard, dimension_value, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "USING TIMESTAMP ?");
         this.selectMinuteSeries = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
                 + ".rollup_minutes WHERE period_start = ? AND shard = ? AND site_id = ? AND dimension = ? AND bucket_start IN ? "
                 + "AND dimension_value = ?");
         this.selectMinuteBreakdown = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
                 + ".rollup_minutes WHERE period_start = ? AND shard IN ? AND site_id = ? AND dimension = ? AND bucket_start = ?");
-        this.selectSeries = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
-                + ".rollup_series WHERE site_id = ? AND granularity = ? AND dimension = ? AND dimension_value = ? AND period = ?");
-        this.selectBreakdownShard = session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + keyspace
-                + ".rollup_breakdown WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard = ?");
+        for (RollupLayout.Tier tier : List.of(RollupLayout.Tier.HOUR, RollupLayout.Tier.DAY)) {
+            String table = keyspace + "." + tableOf(tier);
+            upsertBucket.put(tier, session.prepare("INSERT INTO " + table + " (bucket_start, shard, site_id, dimension, "
+                    + "dimension_value, " + VALUES + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?"));
+            selectBucketSeries.put(tier, session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + table
+                    + " WHERE bucket_start = ? AND shard = ? AND site_id = ? AND dimension = ? AND dimension_value = ?"));
+            selectBucketBreakdown.put(tier, session.prepare("SELECT dimension_value, bucket_start, " + VALUES + " FROM " + table
+                    + " WHERE bucket_start = ? AND shard IN ? AND site_id = ? AND dimension = ?"));
+        }
     }
 
-    /** The upserts of one record: its {@code rollup_minutes} row for a minute, else its series row and its breakdown row. */
-    public List<Upsert> bind(Rollup rollup) {
+    /** The table of a tier: {@link #MINUTES_TABLE}, {@link #HOURS_TABLE} or {@link #DAYS_TABLE}. */
+    public static String tableOf(RollupLayout.Tier tier) {
+        return switch (tier) {
+            case MINUTE -> MINUTES_TABLE;
+            case HOUR -> HOURS_TABLE;
+            case DAY -> DAYS_TABLE;
+        };
+    }
+
+    /** The upsert of one record: its {@code rollup_minutes}, {@code rollup_hours} or {@code rollup_days} row. */
+    public Upsert bind(Rollup rollup) {
         RollupLayout.Tier tier = RollupLayout.Tier.valueOf(rollup.getGranularity().name());
         Instant bucket = rollup.getBucketStart();
+        String site = rollup.getSiteId();
         String dimension = rollup.getDimension();
         String value = rollup.getDimensionValue();
         // Microseconds, as Cassandra's own write timestamps.
@@ -126,58 +132,47 @@ public final class RollupTables {
 
         if (tier == RollupLayout.Tier.MINUTE) {
             MinutePartition minutes = new MinutePartition(RollupLayout.minutePeriodOf(bucket),
-                    RollupLayout.minuteShardOf(rollup.getSiteId(), dimension, value));
+                    RollupLayout.minuteShardOf(site, dimension, value));
             BoundStatementBuilder minuteRow = upsertMinute.boundStatementBuilder()
                     .setInstant(0, minutes.periodStart())
                     .setShort(1, minutes.shard())
-                    .setString(2, rollup.getSiteId())
+                    .setString(2, site)
                     .setString(3, dimension)
                     .setInstant(4, bucket)
                     .setString(5, value);
-            setValues(minuteRow, rollup, writeTime);
-            return List.of(new Upsert(minutes, minuteRow.build()));
+            setValues(minuteRow, 6, rollup, writeTime);
+            return new Upsert(minutes, minuteRow.build());
         }
-
-        SeriesPartition series = new SeriesPartition(rollup.getSiteId(), tier, dimension, value, RollupLayout.periodOf(tier, bucket));
-        BoundStatementBuilder seriesRow = upsertSeries.boundStatementBuilder()
-                .setString(0, series.siteId())
-                .setString(1, tier.name())
-                .setString(2, dimension)
-                .setString(3, value)
-                .setLocalDate(4, series.period())
-                .setInstant(5, bucket);
-        setValues(seriesRow, rollup, writeTime);
-
-        BreakdownPartition breakdown = new BreakdownPartition(rollup.getSiteId(), tier, dimension, bucket, RollupLayout.shardOf(value));
-        BoundStatementBuilder breakdownRow = upsertBreakdown.boundStatementBuilder()
-                .setString(0, breakdown.siteId())
-                .setString(1, tier.name())
-                .setString(2, dimension)
-                .setInstant(3, bucket)
-                .setShort(4, breakdown.shard())
-                .setString(5, value);
-        setValues(breakdownRow, rollup, writeTime);
-        return List.of(new Upsert(series, seriesRow.build()), new Upsert(breakdown, breakdownRow.build()));
+        BucketPartition partition = new BucketPartition(tier, bucket, RollupLayout.hourDayShardOf(site, dimension, value));
+        BoundStatementBuilder row = upsertBucket.get(tier).boundStatementBuilder()
+                .setInstant(0, bucket)
+                .setShort(1, partition.shard())
+                .setString(2, site)
+                .setString(3, dimension)
+                .setString(4, value);
+        setValues(row, 5, rollup, writeTime);
+        return new Upsert(partition, row.build());
     }
 
-    private void setValues(BoundStatementBuilder row, Rollup rollup, long writeTime) {
-        row.setLong(6, rollup.getPageviews())
-                .setLong(7, rollup.getCustomEvents())
-                .setByteBuffer(8, rollup.getVisitorsSketch())
-                .setDouble(9, rollup.getVisitorsEstimate())
-                .setLong(10, rollup.getValueCount())
-                .setDouble(11, rollup.getValueSum())
-                .setBoolean(14, rollup.getFinalized())
-                .setInstant(15, rollup.getUpdatedAt())
-                .setLong(16, writeTime)
+    /** Binds the {@link #VALUES} columns from index {@code first} on, then the write timestamp. */
+    private void setValues(BoundStatementBuilder row, int first, Rollup rollup, long writeTime) {
+        row.setLong(first, rollup.getPageviews())
+                .setLong(first + 1, rollup.getCustomEvents())
+                .setByteBuffer(first + 2, rollup.getVisitorsSketch())
+                .setDouble(first + 3, rollup.getVisitorsEstimate())
+                .setLong(first + 4, rollup.getValueCount())
+                .setDouble(first + 5, rollup.getValueSum())
+                .setBoolean(first + 8, rollup.getFinalized())
+                .setInstant(first + 9, rollup.getUpdatedAt())
+                .setLong(first + 10, writeTime)
                 .setConsistencyLevel(consistency)
                 .setIdempotence(true);
         // Unset rather than null: min and max are absent until a value arrives, and a null would be a tombstone.
         if (rollup.getValueMin() != null) {
-            row.setDouble(12, rollup.getValueMin());
+            row.setDouble(first + 6, rollup.getValueMin());
         }
         if (rollup.getValueMax() != null) {
-            row.setDouble(13, rollup.getValueMax());
+            row.setDouble(first + 7, rollup.getValueMax());
         }
     }
 
@@ -216,19 +211,9 @@ public final class RollupTables {
             }
             return rows;
         }
-        LocalDate last = null;
-        for (Instant bucket = from; bucket.isBefore(to); bucket = bucket.plusMillis(tier.millis())) {
-            LocalDate period = RollupLayout.periodOf(tier, bucket);
-            if (!period.equals(last)) {
-                for (Row row : session.execute(selectSeries.bind(siteId, tier.name(), dimension, dimensionValue, period)
-                        .setConsistencyLevel(consistency))) {
-                    StoredRollup stored = StoredRollup.from(row);
-                    if (!stored.bucketStart().isBefore(from) && stored.bucketStart().isBefore(to)) {
-                        rows.add(stored);
-                    }
-                }
-                last = period;
-            }
+        short shard = RollupLayout.hourDayShardOf(siteId, dimension, dimensionValue);
+        for (Instant bucket : RollupLayout.bucketsIn(tier, from, to)) {
+            collect(rows, selectBucketSeries.get(tier).bind(bucket, shard, siteId, dimension, dimensionValue));
         }
         return rows;
     }
@@ -241,9 +226,8 @@ public final class RollupTables {
                     siteId, dimension, bucketStart));
             return rows;
         }
-        for (short shard = 0; shard < RollupLayout.BREAKDOWN_SHARDS; shard++) {
-            collect(rows, selectBreakdownShard.bind(siteId, tier.name(), dimension, bucketStart, shard));
-        }
+        collect(rows, selectBucketBreakdown.get(tier).bind(bucketStart, RollupLayout.hourDayShardsOf(siteId, dimension),
+                siteId, dimension));
         return rows;
     }
 

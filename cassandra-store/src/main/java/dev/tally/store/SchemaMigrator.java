@@ -31,7 +31,7 @@ public final class SchemaMigrator {
     private static final String RESOURCE_DIR = "dev/tally/store/cql/";
     /** Every migration, in order. A new one is added here and as a file. */
     static final List<String> MIGRATIONS = List.of("V001__raw_events.cql", "V002__sites_and_salts.cql", "V003__rollups_and_enriched_raw.cql",
-            "V004__raw_stripes_per_site.cql", "V005__rollup_minutes.cql");
+            "V004__raw_stripes_per_site.cql", "V005__rollup_minutes.cql", "V006__rollup_hours_and_days.cql");
 
     private final CqlSession session;
     private final String keyspace;

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param rates            stage throughput over the step
  * @param aggregator       lag of the aggregator's consumer group (raw events and its repartition topic)
  * @param sinkRaw          lag of the sink's raw-events group (enriched events into raw_events)
- * @param sinkRollups      lag of the sink's rollups group (rollup topics into rollup_minutes, rollup_series, rollup_breakdown)
+ * @param sinkRollups      lag of the sink's rollups group (rollup topics into rollup_minutes, rollup_hours, rollup_days)
  * @param freshness        probe freshness during the step
  * @param cores            CPU per process over the step, in cores (see {@code CpuUsage})
  * @param rssMiB           resident memory per process at the end of the step

@@ -152,9 +152,7 @@ final class MinuteDataLoader {
                 .setFinalized(true)
                 .setUpdatedAt(updatedAt)
                 .build();
-        for (RollupTables.Upsert upsert : tables.bind(rollup)) {
-            pending.add(new PendingRow(upsert, sketch.length + value.length() + ROW_OVERHEAD));
-        }
+        pending.add(new PendingRow(tables.bind(rollup), sketch.length + value.length() + ROW_OVERHEAD));
     }
 
     /** Sends every pending row, rows of one partition as unlogged batches. */

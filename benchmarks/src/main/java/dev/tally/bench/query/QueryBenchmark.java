@@ -249,7 +249,7 @@ public final class QueryBenchmark {
                         run.percentile(0.5) / composed.percentile(0.5), (double) run.rowsRead() / Math.max(1, composed.rowsRead())));
             }
         }
-        out.append("\np99 over fewer than 100 runs is the slowest run. 'requests' is Cassandra requests for breakdowns: one per hour or day bucket (all 8 shards in one IN), one per ten-minute period of minutes (all 16 shards and its minutes in one IN).\n");
+        out.append("\np99 over fewer than 100 runs is the slowest run. 'requests' is Cassandra requests for breakdowns: one per hour or day bucket (the dimension's 16 of its 64 shards in one IN), one per ten-minute period of minutes (all 16 shards and its minutes in one IN).\n");
         return out.toString();
     }
 }

@@ -130,9 +130,9 @@ public final class SinkBenchmark {
     }
 
     /** The requests and rows a sink flushing every {@code flushSeconds} would send. */
-    record RollupCount(int flushSeconds, long minuteWrites, long seriesWrites, long breakdownWrites, long rows) {
+    record RollupCount(int flushSeconds, long minuteWrites, long hourWrites, long dayWrites, long rows) {
         long writes() {
-            return minuteWrites + seriesWrites + breakdownWrites;
+            return minuteWrites + hourWrites + dayWrites;
         }
     }
 
@@ -416,7 +416,7 @@ public final class SinkBenchmark {
             for (int w = 0; w < all.size(); w++) {
                 CountedWriter writer = all.get(w);
                 counts.add(new RollupCount(settings.flushIntervals().get(w), writer.requests(RollupTables.MINUTES_TABLE),
-                        writer.requests(RollupTables.SERIES_TABLE), writer.requests(RollupTables.BREAKDOWN_TABLE), writer.rows));
+                        writer.requests(RollupTables.HOURS_TABLE), writer.requests(RollupTables.DAYS_TABLE), writer.rows));
                 LOG.info("Rollups, flush {} s: {} requests, {} rows for {} events", settings.flushIntervals().get(w), writer.requests(),
                         writer.rows, aggregator.events());
             }

@@ -74,12 +74,12 @@ final class SinkReport {
                 + "single-partition unlogged batch.%n%n",
                 rollups.events(), settings.rate(), settings.sites(), settings.rollupSeconds(), rollups.seconds(), rollups.records(),
                 byTier(rollups.recordsByTier(), rollups), settings.poll()));
-        out.append("| flush interval (`sink.rollups.flush-interval`) | rollup_minutes writes | rollup_series writes | rollup_breakdown writes "
+        out.append("| flush interval (`sink.rollups.flush-interval`) | rollup_minutes writes | rollup_hours writes | rollup_days writes "
                 + "| **writes per 1,000 events** | rows per 1,000 events |\n");
         out.append("|---:|---:|---:|---:|---:|---:|\n");
         for (RollupCount count : rollups.counts()) {
             out.append(String.format(Locale.ROOT, "| %d s | %,d | %,d | %,d | **%.1f** | %.0f |%n", count.flushSeconds(), count.minuteWrites(),
-                    count.seriesWrites(), count.breakdownWrites(), rollups.perThousand(count.writes()), rollups.perThousand(count.rows())));
+                    count.hourWrites(), count.dayWrites(), rollups.perThousand(count.writes()), rollups.perThousand(count.rows())));
         }
         out.append(String.format(Locale.ROOT, "%nAt the sink's default %d s: writes per 1,000 events by tier %s; the `total` dimension "
                 + "alone (the one aggregate the article's read-modify-write keeps, at 4,000 writes and 3,000 reads per 1,000 events): %.1f. "

@@ -18,20 +18,19 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Rollup records in, upserts of {@code rollup_minutes}, {@code rollup_series} and {@code rollup_breakdown} out.
+ * Rollup records in, upserts of {@code rollup_minutes}, {@code rollup_hours} and {@code rollup_days} out.
  *
  * <p>The aggregator re-emits a bucket's growing absolute values, so records are coalesced: only the
  * latest record per bucket key is written, once per {@code flushInterval} (sooner if more than
  * {@code maxBufferedKeys} keys are waiting); the records it replaced are settled without a write
- * ({@link Coalescer}). Each written record becomes its upserts ({@link RollupTables#bind}: one for a
- * minute, one per table for an hour or a day); upserts that share a partition go out as one
- * single-partition unlogged batch. Minute partitions are shared by all sites, so a flush of the open
- * minutes costs a few batches per shard, not a request per site and value. A record counts as stored
- * once all of its upserts are acknowledged.
+ * ({@link Coalescer}). Each written record becomes one upsert ({@link RollupTables#bind}); upserts that
+ * share a partition go out as one single-partition unlogged batch. Every tier's partitions are shared by
+ * all sites, so a flush of the open minutes, or of the finals of a closed hour, costs a few batches per
+ * shard, not a request per site and value. A record counts as stored once its upsert is acknowledged.
  */
 public final class RollupWriter implements RecordHandler {
     /** Write kinds, as in {@code tally_sink_writes_total}: the table written. */
-    public static final List<String> KINDS = List.of(RollupTables.MINUTES_TABLE, RollupTables.SERIES_TABLE, RollupTables.BREAKDOWN_TABLE);
+    public static final List<String> KINDS = List.of(RollupTables.MINUTES_TABLE, RollupTables.HOURS_TABLE, RollupTables.DAYS_TABLE);
     /**
      * Single-partition batches are one mutation on the replicas and exempt from Cassandra's batch-size
      * thresholds; the bounds keep one request's work (and a retry's) small. A minute row is typically a few
@@ -46,7 +45,7 @@ public final class RollupWriter implements RecordHandler {
     private record BucketId(String siteId, Granularity granularity, String dimension, String dimensionValue, long bucketStart) {
     }
 
-    private record Upserted(RollupTables.Upsert upsert, List<SourcePosition> covers, int bytes) {
+    private record Upserted(RollupTables.Upsert upsert, SourcePosition position, int bytes) {
     }
 
     private final Function<byte[], Rollup> decoder;
@@ -115,15 +114,13 @@ public final class RollupWriter implements RecordHandler {
         for (Coalescer.Entry<Rollup> entry : buffer.drain()) {
             int bytes = ROW_BYTES_BESIDES_SKETCH + entry.latest().getVisitorsSketch().remaining()
                     + entry.latest().getDimensionValue().length();
-            for (RollupTables.Upsert upsert : tables.bind(entry.latest())) {
-                upserted.add(new Upserted(upsert, List.of(entry.position()), bytes));
-            }
+            upserted.add(new Upserted(tables.bind(entry.latest()), entry.position(), bytes));
         }
         List<WriteUnit> units = new ArrayList<>();
         for (List<Upserted> batch : PartitionBatches.group(upserted, u -> u.upsert().partition(), Upserted::bytes,
                 MAX_BATCH_ROWS, MAX_BATCH_BYTES)) {
             List<RollupTables.Upsert> statements = batch.stream().map(Upserted::upsert).toList();
-            List<SourcePosition> covers = batch.stream().flatMap(u -> u.covers().stream()).toList();
+            List<SourcePosition> covers = batch.stream().map(Upserted::position).toList();
             String kind = statements.get(0).partition().table();
             units.add(new WriteUnit(kind, covers, statements.size(), () -> tables.write(statements)));
         }

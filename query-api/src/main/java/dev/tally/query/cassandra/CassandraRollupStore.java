@@ -12,12 +12,13 @@ import dev.tally.query.answer.RollupStore;
 import dev.tally.query.compose.Segment;
 import dev.tally.store.RollupLayout;
 import dev.tally.store.RollupLayout.Tier;
+import dev.tally.store.RollupTables;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -25,21 +26,26 @@ import java.util.concurrent.Semaphore;
 /**
  * Reads the rollup tables where {@link RollupLayout} puts them. Minutes ({@code rollup_minutes}): a segment
  * becomes one request per ten-minute period it touches, for a series in the value's one shard
- * ({@link RollupLayout#minuteShardOf}), for a breakdown in all shards at once. Hours and days: a series
- * segment becomes one range query per {@code rollup_series} partition it touches (period from
- * {@link RollupLayout#periodOf}); a breakdown bucket one query over all of its {@code rollup_breakdown}
- * shards. At most {@code maxInFlight} requests run at once, so a 90-day breakdown cannot swamp the
+ * ({@link RollupLayout#minuteShardOf}), for a breakdown in all shards at once. Hours ({@code rollup_hours})
+ * and days ({@code rollup_days}), one partition per bucket and shard: a series segment becomes one request
+ * per {@value #BUCKETS_PER_REQUEST} buckets in the value's shard ({@link RollupLayout#hourDayShardOf}); a
+ * breakdown one request per bucket over the dimension's shards ({@link RollupLayout#hourDayShardsOf}). At most {@code maxInFlight} requests run at once, so a 90-day breakdown cannot swamp the
  * driver's connections.
  */
 public final class CassandraRollupStore implements RollupStore {
     private static final String METRICS = "pageviews, custom_events, visitors_sketch, value_count, value_sum, value_min, value_max";
     private static final byte[] NO_SKETCH = new byte[0];
     private static final String MINUTES_KEY = " WHERE period_start = ? AND shard";
+    /**
+     * Hour or day partitions one series request reads ({@code bucket_start IN}): a UTC day of hours. The
+     * coordinator reads them side by side; a 90-day hourly series is 90 requests, not 2,160.
+     */
+    static final int BUCKETS_PER_REQUEST = 24;
 
     private final CqlSession session;
     private final ConsistencyLevel consistency;
-    private final PreparedStatement seriesRange;
-    private final PreparedStatement breakdownShards;
+    private final Map<Tier, PreparedStatement> bucketSeries = new EnumMap<>(Tier.class);
+    private final Map<Tier, PreparedStatement> bucketBreakdown = new EnumMap<>(Tier.class);
     private final PreparedStatement minuteSeries;
     private final PreparedStatement minuteBreakdown;
     private final Semaphore inFlight;
@@ -48,11 +54,13 @@ public final class CassandraRollupStore implements RollupStore {
         this.session = session;
         this.consistency = consistency;
         this.inFlight = new Semaphore(maxInFlight);
-        this.seriesRange = session.prepare("SELECT bucket_start, " + METRICS + " FROM " + keyspace + ".rollup_series"
-                + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND dimension_value = ? AND period = ?"
-                + " AND bucket_start >= ? AND bucket_start < ?");
-        this.breakdownShards = session.prepare("SELECT dimension_value, " + METRICS + " FROM " + keyspace + ".rollup_breakdown"
-                + " WHERE site_id = ? AND granularity = ? AND dimension = ? AND bucket_start = ? AND shard IN ?");
+        for (Tier tier : List.of(Tier.HOUR, Tier.DAY)) {
+            String table = keyspace + "." + RollupTables.tableOf(tier);
+            bucketSeries.put(tier, session.prepare("SELECT bucket_start, " + METRICS + " FROM " + table
+                    + " WHERE bucket_start IN ? AND shard = ? AND site_id = ? AND dimension = ? AND dimension_value = ?"));
+            bucketBreakdown.put(tier, session.prepare("SELECT dimension_value, " + METRICS + " FROM " + table
+                    + " WHERE bucket_start = ? AND shard IN ? AND site_id = ? AND dimension = ?"));
+        }
         // Several minutes of one period in one request: IN on a clustering column reads each as its own slice.
         this.minuteSeries = session.prepare("SELECT bucket_start, " + METRICS + " FROM " + keyspace + ".rollup_minutes"
                 + MINUTES_KEY + " = ? AND site_id = ? AND dimension = ? AND bucket_start IN ? AND dimension_value = ?");
@@ -71,15 +79,12 @@ public final class CassandraRollupStore implements RollupStore {
                             row -> toRow(row, period, row.getInstant("bucket_start"), value))));
             return concat(parts);
         }
-        Instant start = segment.start();
-        while (start.isBefore(segment.end())) {
-            LocalDate period = RollupLayout.periodOf(tier, start);
-            Instant periodEnd = nextPeriod(tier, period);
-            Instant end = periodEnd.isBefore(segment.end()) ? periodEnd : segment.end();
-            final Instant bucketStart = start;
-            parts.add(read(seriesRange.bind(siteId, tier.name(), dimension.stored(), value, period, start, end),
-                    row -> toRow(row, bucketStart, row.getInstant("bucket_start"), value)));
-            start = end;
+        short shard = RollupLayout.hourDayShardOf(siteId, dimension.stored(), value);
+        List<Instant> buckets = RollupLayout.bucketsIn(tier, segment.start(), segment.end());
+        for (int from = 0; from < buckets.size(); from += BUCKETS_PER_REQUEST) {
+            List<Instant> chunk = buckets.subList(from, Math.min(buckets.size(), from + BUCKETS_PER_REQUEST));
+            parts.add(read(bucketSeries.get(tier).bind(chunk, shard, siteId, dimension.stored(), value),
+                    row -> toRow(row, chunk.get(0), row.getInstant("bucket_start"), value)));
         }
         return concat(parts);
     }
@@ -96,10 +101,10 @@ public final class CassandraRollupStore implements RollupStore {
                             row -> toRow(row, period, row.getInstant("bucket_start"), row.getString("dimension_value")))));
             return concat(parts);
         }
-        // One request per bucket for its shards, as above, instead of eight round trips.
-        for (long start = segment.start().toEpochMilli(); start < segment.end().toEpochMilli(); start += tier.millis()) {
-            Instant bucketStart = Instant.ofEpochMilli(start);
-            parts.add(read(breakdownShards.bind(siteId, tier.name(), dimension.stored(), bucketStart, RollupLayout.ALL_BREAKDOWN_SHARDS),
+        // One request per bucket for the dimension's shards, as above, instead of a round trip per shard.
+        List<Short> shards = RollupLayout.hourDayShardsOf(siteId, dimension.stored());
+        for (Instant bucketStart : RollupLayout.bucketsIn(tier, segment.start(), segment.end())) {
+            parts.add(read(bucketBreakdown.get(tier).bind(bucketStart, shards, siteId, dimension.stored()),
                     row -> toRow(row, bucketStart, bucketStart, row.getString("dimension_value"))));
         }
         return concat(parts);
@@ -147,15 +152,6 @@ public final class CassandraRollupStore implements RollupStore {
                 row.getLong("value_count"), row.getDouble("value_sum"),
                 row.isNull("value_min") ? null : row.getDouble("value_min"),
                 row.isNull("value_max") ? null : row.getDouble("value_max"));
-    }
-
-    private static Instant nextPeriod(Tier tier, LocalDate period) {
-        LocalDate next = switch (tier) {
-            case MINUTE -> period.plusDays(1);
-            case HOUR -> period.plusMonths(1);
-            case DAY -> period.plusYears(1);
-        };
-        return next.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private static CompletableFuture<List<RollupRow>> concat(List<CompletableFuture<List<RollupRow>>> parts) {

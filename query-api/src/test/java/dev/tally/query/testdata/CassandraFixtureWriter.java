@@ -60,9 +60,7 @@ public final class CassandraFixtureWriter {
                     .setFinalized(true)
                     .setUpdatedAt(updatedAt)
                     .build();
-            for (RollupTables.Upsert upsert : rollups.bind(rollup)) {
-                writes.add(rollups.write(List.of(upsert)));
-            }
+            writes.add(rollups.write(List.of(rollups.bind(rollup))));
             if (writes.size() >= 64) {
                 await(writes);
             }
