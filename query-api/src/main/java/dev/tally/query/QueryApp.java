@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API: reads the rollup tables ({@code rollup_minutes}, {@code rollup_series}, {@code rollup_breakdown}), the raw
+ * The query API: reads the rollup tables ({@code rollup_minutes}, {@code rollup_hours}, {@code rollup_days}), the raw
  * events and the site registry from Cassandra, and answers the JSON API under {@code /api/v1} and the
  * dashboard at {@code /} on one HTTP port, with {@code /healthz}, {@code /readyz} and {@code /metrics}.
  * It never writes.

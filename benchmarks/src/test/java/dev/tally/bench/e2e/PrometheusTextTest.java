@@ -9,8 +9,8 @@ class PrometheusTextTest {
             # HELP tally_sink_writes_total Writes acknowledged: Cassandra requests, or dead letters
             # TYPE tally_sink_writes_total counter
             tally_sink_writes_total{kind="raw_events",service="cassandra-sink"} 120.0
-            tally_sink_writes_total{kind="rollup_series",service="cassandra-sink"} 30.0
-            tally_sink_writes_total{service="cassandra-sink",kind="rollup_breakdown"} 45.0
+            tally_sink_writes_total{kind="rollup_hours",service="cassandra-sink"} 30.0
+            tally_sink_writes_total{service="cassandra-sink",kind="rollup_days"} 45.0
             tally_sink_writes_total_other{kind="raw_events"} 999.0
             tally_gateway_events_accepted_total{endpoint="pixel"} 1.0E7
             tally_gateway_events_accepted_total{endpoint="events"} 2500.0
@@ -27,7 +27,7 @@ class PrometheusTextTest {
     @Test
     void groups_by_a_label_wherever_it_stands() {
         assertThat(PrometheusText.byLabel(METRICS, "tally_sink_writes_total", "kind"))
-                .containsEntry("raw_events", 120.0).containsEntry("rollup_series", 30.0).containsEntry("rollup_breakdown", 45.0)
+                .containsEntry("raw_events", 120.0).containsEntry("rollup_hours", 30.0).containsEntry("rollup_days", 45.0)
                 .hasSize(3);
     }
 

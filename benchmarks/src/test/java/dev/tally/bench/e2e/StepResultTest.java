@@ -12,7 +12,7 @@ class StepResultTest {
 
     static StageCounters.Rates rates(double accepted) {
         return new StageCounters.Rates(60, accepted, accepted, accepted, accepted / 4, Map.of("raw_events", accepted / 50,
-                "rollup_series", 200.0), Map.of("raw_events", accepted, "rollup_series", 2_000.0), accepted * 60);
+                "rollup_hours", 200.0), Map.of("raw_events", accepted, "rollup_hours", 2_000.0), accepted * 60);
     }
 
     static Map<String, Double> cores(double machine) {
@@ -72,14 +72,14 @@ class StepResultTest {
     void stage_rates_are_differences_per_second_and_writes_are_counted_per_accepted_event() {
         StageCounters before = new StageCounters(0, 1_000, 1_000, 900, 100, Map.of("raw_events", 10.0), Map.of("raw_events", 500.0));
         StageCounters after = new StageCounters(2_000_000_000L, 21_000, 21_000, 20_900, 2_100,
-                Map.of("raw_events", 410.0, "rollup_breakdown", 200.0), Map.of("raw_events", 20_500.0, "rollup_breakdown", 2_000.0));
+                Map.of("raw_events", 410.0, "rollup_days", 200.0), Map.of("raw_events", 20_500.0, "rollup_days", 2_000.0));
 
         StageCounters.Rates rates = after.since(before);
 
         assertThat(rates.gatewayAccepted()).isEqualTo(10_000.0);
         assertThat(rates.enriched()).isEqualTo(10_000.0);
         assertThat(rates.rollups()).isEqualTo(1_000.0);
-        assertThat(rates.sinkWrites()).containsEntry("raw_events", 200.0).containsEntry("rollup_breakdown", 100.0);
+        assertThat(rates.sinkWrites()).containsEntry("raw_events", 200.0).containsEntry("rollup_days", 100.0);
         assertThat(rates.writesPerEvent()).isEqualTo(0.03);
         assertThat(rates.rowsPerEvent()).isEqualTo(1.1);
         assertThat(rates.acceptedEvents()).isEqualTo(20_000.0);

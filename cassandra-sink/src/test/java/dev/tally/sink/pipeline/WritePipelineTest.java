@@ -145,16 +145,16 @@ class WritePipelineTest {
     void a_record_in_two_writes_counts_as_stored_once_both_succeeded() {
         SourcePosition position = new SourcePosition("t", 0, 0);
         tracker.received(position);
-        CompletableFuture<Void> series = new CompletableFuture<>();
-        CompletableFuture<Void> breakdown = new CompletableFuture<>();
-        pipeline.submitAll(List.of(new WriteUnit("rollup_series", List.of(position), 1, () -> series),
-                new WriteUnit("rollup_breakdown", List.of(position), 1, () -> breakdown)));
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        pipeline.submitAll(List.of(new WriteUnit("first_table", List.of(position), 1, () -> first),
+                new WriteUnit("second_table", List.of(position), 1, () -> second)));
         pipeline.pump();
 
-        series.complete(null);
+        first.complete(null);
         pipeline.pump();
         assertThat(tracker.committable()).containsValue(0L);
-        breakdown.complete(null);
+        second.complete(null);
         pipeline.pump();
         assertThat(tracker.committable()).containsValue(1L);
     }
