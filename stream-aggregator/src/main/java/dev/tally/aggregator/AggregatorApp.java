@@ -21,6 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,7 +71,7 @@ public final class AggregatorApp implements RunningService {
         LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
         RollupTopology topology = new RollupTopology(topics, enricher,
                 new RollupTopology.Settings(config.grace(), config.commitInterval(), config.preAggregationBufferEvents(),
-                        config.sourceIdleAfter()),
+                        config.sourceIdleAfter(), inputPartitions(config, topics.rawEvents().name())),
                 Clock.systemUTC(), counters(metrics));
         KafkaStreams streams = new KafkaStreams(topology.build(), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
@@ -88,6 +93,25 @@ public final class AggregatorApp implements RunningService {
         LOG.info("Stream aggregator {} reading {} (exactly-once, commit every {}); admin on port {}",
                 config.applicationId(), topics.rawEvents().name(), config.commitInterval(), admin.port());
         return new AggregatorApp(streams, streamsMetrics, admin, metrics);
+    }
+
+    /**
+     * The raw events topic's partition count, so the merge step closes nothing before every partition has
+     * reported (SourceWatermarks). 0 if the broker cannot tell now: the merge step then waits
+     * {@code aggregator.source-idle-after} after each start instead.
+     */
+    private static int inputPartitions(AggregatorConfig config, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not read the partition count of {} ({}); buckets will not close for {} after each start, so that every "
+                    + "partition can report first. Check that the topic exists and the broker is reachable.", topic, e.getMessage(),
+                    config.sourceIdleAfter());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private static RollupCounters counters(ServiceMetrics metrics) {

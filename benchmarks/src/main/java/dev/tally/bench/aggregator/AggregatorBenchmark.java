@@ -182,7 +182,7 @@ public final class AggregatorBenchmark {
     }
 
     private Topology aggregatorTopology(TopicCatalogue topics) {
-        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, SOURCE_IDLE_AFTER),
+        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, SOURCE_IDLE_AFTER, PARTITIONS),
                 Clock.systemUTC(), new RollupCounters() {
                     @Override
                     public void botEvents(long count) {}

@@ -98,7 +98,7 @@ final class AggregatorOutput implements AutoCloseable {
         TopicCatalogue topics = TopicCatalogue.forNamespace("bench");
         Enricher enricher = new Enricher(new YauaaClassifier(20_000), ReferrerClassifier.bundled());
         RollupTopology topology = new RollupTopology(topics, enricher,
-                new RollupTopology.Settings(Duration.ofMinutes(10), PUBLISH_INTERVAL, 65_536, SOURCE_IDLE_AFTER), clock, RollupCounters.NONE);
+                new RollupTopology.Settings(Duration.ofMinutes(10), PUBLISH_INTERVAL, 65_536, SOURCE_IDLE_AFTER, 1), clock, RollupCounters.NONE);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-aggregator-output");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

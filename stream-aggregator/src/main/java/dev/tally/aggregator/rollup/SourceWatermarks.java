@@ -17,13 +17,16 @@ import java.util.OptionalLong;
  * wall-clock time enters. A partition that stops reporting at all keeps holding the others back at its
  * last stream time: it may be restarting or moving to another instance with a backlog.
  *
- * <p>For {@code idleAfter} after the merge task starts nothing closes, so that partitions it has never
- * heard of (first start, new partitions) can report first. Stream times are durable (part of the merge
- * task's state); activity is not, so after a restart every known partition counts as reading until it
- * reports otherwise.
+ * <p>Nothing closes before every input partition has reported once: the merge step is told how many
+ * there are ({@code inputPartitions}, read from the topic at start-up), so a pre-aggregation task that
+ * starts late never finds its minutes closed by the others. Where that count is not known (0), nothing
+ * closes for {@code idleAfter} after the merge task starts instead, a guess that partitions it has never
+ * heard of report within that time. Stream times are durable (part of the merge task's state); activity
+ * is not, so after a restart every known partition counts as reading until it reports otherwise.
  */
 public final class SourceWatermarks {
     private final BucketStore store;
+    private final int inputPartitions;
     private final long idleAfterMs;
     private final long startedAtMs;
     private final Map<Integer, Activity> activity = new HashMap<>();
@@ -42,8 +45,16 @@ public final class SourceWatermarks {
         }
     }
 
-    public SourceWatermarks(BucketStore store, long idleAfterMs, long nowMs) {
+    /**
+     * @param inputPartitions how many input partitions report to the merge step; 0 when not known
+     * @param idleAfterMs     how long a partition must report reading nothing to count as idle
+     */
+    public SourceWatermarks(BucketStore store, int inputPartitions, long idleAfterMs, long nowMs) {
+        if (inputPartitions < 0) {
+            throw new IllegalArgumentException("inputPartitions must be 0 (not known) or more, got " + inputPartitions);
+        }
         this.store = store;
+        this.inputPartitions = inputPartitions;
         this.idleAfterMs = idleAfterMs;
         this.startedAtMs = nowMs;
         store.sourceStreamTimes().keySet().forEach(source -> activity.put(source, new Activity(nowMs)));
@@ -63,7 +74,7 @@ public final class SourceWatermarks {
 
     /** The stream time buckets may be closed up to now, or empty while that cannot be known yet. */
     public OptionalLong closableUpTo(long nowMs) {
-        if (nowMs - startedAtMs < idleAfterMs || activity.isEmpty()) {
+        if (activity.isEmpty() || !everyPartitionHasReported(nowMs)) {
             return OptionalLong.empty();
         }
         Map<Integer, Long> streamTimes = store.sourceStreamTimes();
@@ -79,5 +90,17 @@ public final class SourceWatermarks {
             }
         }
         return OptionalLong.of(slowest);
+    }
+
+    private boolean everyPartitionHasReported(long nowMs) {
+        if (inputPartitions == 0) {
+            return nowMs - startedAtMs >= idleAfterMs;
+        }
+        for (int partition = 0; partition < inputPartitions; partition++) {
+            if (!activity.containsKey(partition)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

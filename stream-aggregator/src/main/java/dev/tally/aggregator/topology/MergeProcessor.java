@@ -42,6 +42,7 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
     private final Duration grace;
     private final Duration publishInterval;
     private final Duration sourceIdleAfter;
+    private final int inputPartitions;
     private final Clock clock;
     private final RollupCounters counters;
 
@@ -52,12 +53,13 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
     private RollupRecords.Sink sink;
 
     MergeProcessor(String bucketStoreName, String journalStoreName, Duration grace, Duration publishInterval,
-                   Duration sourceIdleAfter, Clock clock, RollupCounters counters) {
+                   Duration sourceIdleAfter, int inputPartitions, Clock clock, RollupCounters counters) {
         this.bucketStoreName = bucketStoreName;
         this.journalStoreName = journalStoreName;
         this.grace = grace;
         this.publishInterval = publishInterval;
         this.sourceIdleAfter = sourceIdleAfter;
+        this.inputPartitions = inputPartitions;
         this.clock = clock;
         this.counters = counters;
     }
@@ -73,7 +75,7 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
         List<byte[]> replayed = journal.takeUnapplied();
         replayed.forEach(partial -> merger.accept(SitePartial.fromBytes(partial)));
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
-        this.watermarks = new SourceWatermarks(store, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
+        this.watermarks = new SourceWatermarks(store, inputPartitions, sourceIdleAfter.toMillis(), context.currentSystemTimeMs());
         LOG.info("Merge task {}: buckets closed up to {}, input partitions' stream times {}, {} partials merged again from the journal",
                 context.taskId(), store.closedAt() == Long.MIN_VALUE ? "nothing yet" : Instant.ofEpochMilli(store.closedAt()),
                 store.sourceStreamTimes(), replayed.size());

@@ -51,8 +51,10 @@ public final class RollupTopology {
      * @param bufferEvents    capacity of the pre-aggregation write-ahead ring per input partition
      * @param sourceIdleAfter how long an input partition must report reading nothing before buckets close
      *                        without waiting for it (see {@code SourceWatermarks})
+     * @param inputPartitions the raw events topic's partition count, so that nothing closes before each has
+     *                        reported; 0 when not known (then nothing closes for {@code sourceIdleAfter} after a start)
      */
-    public record Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter) {}
+    public record Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter, int inputPartitions) {}
 
     public RollupTopology(TopicCatalogue topics, Enricher enricher, Settings settings, Clock clock, RollupCounters counters) {
         this.topics = topics;
@@ -89,7 +91,7 @@ public final class RollupTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("site-partials")
                         .withStreamPartitioner(new HeartbeatsToEveryPartition()))
                 .process(() -> new MergeProcessor(BUCKET_STORE, MERGE_JOURNAL_STORE, settings.grace(), settings.publishInterval(),
-                                settings.sourceIdleAfter(), clock, counters),
+                                settings.sourceIdleAfter(), settings.inputPartitions(), clock, counters),
                         Named.as("merge"), BUCKET_STORE, MERGE_JOURNAL_STORE)
                 .to((key, value, context) -> topics.rollups(key.getGranularity()).name(),
                         Produced.with(minutes.keySerde(), minutes.valueSerde()).withName("rollups"));

@@ -8,23 +8,47 @@ class SourceWatermarksTest {
     private static final long IDLE_AFTER = 30_000;
     /** Stream times: an hour before the wall clock starts, as when an instance catches up a backlog. */
     private static final long T = 1_700_000_000_000L;
+    private static final int UNKNOWN_PARTITIONS = 0;
 
     private final InMemoryBucketStore store = new InMemoryBucketStore();
     private long now = T + 3_600_000;
 
     private SourceWatermarks started() {
-        SourceWatermarks watermarks = new SourceWatermarks(store, IDLE_AFTER, now);
+        SourceWatermarks watermarks = new SourceWatermarks(store, UNKNOWN_PARTITIONS, IDLE_AFTER, now);
         now += IDLE_AFTER;
         return watermarks;
     }
 
     @Test
-    void nothing_closes_until_partitions_it_never_heard_of_have_had_time_to_report() {
-        SourceWatermarks watermarks = new SourceWatermarks(store, IDLE_AFTER, now);
+    void without_the_partition_count_nothing_closes_until_partitions_it_never_heard_of_have_had_time_to_report() {
+        SourceWatermarks watermarks = new SourceWatermarks(store, UNKNOWN_PARTITIONS, IDLE_AFTER, now);
         watermarks.record(new SourceProgress(0, T, true), now);
 
         assertThat(watermarks.closableUpTo(now + IDLE_AFTER - 1)).isEmpty();
         assertThat(watermarks.closableUpTo(now + IDLE_AFTER)).hasValue(T);
+    }
+
+    @Test
+    void with_the_partition_count_nothing_closes_until_every_partition_has_reported_however_long_that_takes() {
+        SourceWatermarks watermarks = new SourceWatermarks(store, 3, IDLE_AFTER, now);
+        watermarks.record(new SourceProgress(0, T + 60_000, true), now);
+        watermarks.record(new SourceProgress(2, T + 60_000, false), now);
+        now += 10 * IDLE_AFTER;
+        watermarks.record(new SourceProgress(0, T + 60_000, false), now);
+        watermarks.record(new SourceProgress(2, T + 60_000, false), now);
+        assertThat(watermarks.closableUpTo(now)).as("partition 1's task has not started yet").isEmpty();
+
+        watermarks.record(new SourceProgress(1, T, true), now);
+        assertThat(watermarks.closableUpTo(now)).hasValue(T);
+    }
+
+    @Test
+    void with_the_partition_count_buckets_close_as_soon_as_every_partition_has_reported() {
+        SourceWatermarks watermarks = new SourceWatermarks(store, 2, IDLE_AFTER, now);
+        watermarks.record(new SourceProgress(0, T + 5_000, true), now);
+        watermarks.record(new SourceProgress(1, T, true), now);
+
+        assertThat(watermarks.closableUpTo(now)).as("no start-up wait").hasValue(T);
     }
 
     @Test

@@ -42,6 +42,8 @@ final class TopologyHarness implements AutoCloseable {
      * event time alone (idle partitions count at wall-clock time; see SourceWatermarks and its test).
      */
     static final Duration SOURCE_IDLE_AFTER = Duration.ofHours(1);
+    /** The driver's input has one partition; the tests start past the wait that stands in for its count (SourceWatermarksTest covers both). */
+    private static final int PARTITION_COUNT_NOT_KNOWN = 0;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, TrackedEvent> raw;
     private final TestOutputTopic<String, EnrichedEvent> enriched;
@@ -63,7 +65,7 @@ final class TopologyHarness implements AutoCloseable {
             }
         };
         RollupTopology topology = new RollupTopology(topics, SharedClassifier.enricher(),
-                new RollupTopology.Settings(grace, publishInterval, bufferEvents, SOURCE_IDLE_AFTER), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+                new RollupTopology.Settings(grace, publishInterval, bufferEvents, SOURCE_IDLE_AFTER, PARTITION_COUNT_NOT_KNOWN), Clock.fixed(NOW, ZoneOffset.UTC), counters);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
