@@ -61,6 +61,7 @@ class CassandraOutageIT {
         }
 
         awaitAllCommitted();
+        fixture.awaitCassandraReadable(Duration.ofSeconds(60));
         List<RawEventRow> rows = scenario.rawRows();
         assertThat(rows).hasSize(scenario.sent());
         assertThat(rows).extracting(RawEventRow::eventId).doesNotHaveDuplicates();

@@ -142,6 +142,16 @@ final class SinkFixture implements AutoCloseable {
     }
 
     /** Waits until everything sent is in Kafka. */
+    /**
+     * Waits until this fixture's own session reaches Cassandra again after a restart: its driver reconnects
+     * on a backoff schedule of its own, independent of the sink's, so the sink may have caught up before
+     * the test can read.
+     */
+    void awaitCassandraReadable(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> session.execute("SELECT release_version FROM system.local").one() != null);
+    }
+
     void flush() {
         producer.flush();
         if (sendFailure.get() != null) {
