@@ -26,6 +26,8 @@ class RollupsIT {
     private static final Instant MINUTE = Instant.parse("2026-11-22T13:47:00Z");
     private static final Instant HOUR = Instant.parse("2026-11-22T13:00:00Z");
     private static final Instant DAY = Instant.parse("2026-11-22T00:00:00Z");
+    private static final int MANY_SITES = 300;
+    private static final List<String> PAGES = List.of("/", "/pricing", "/blog");
 
     private final String group = TestCluster.uniqueName("group_");
     private final String site = "rollups-" + UUID.randomUUID().toString().substring(0, 8);
@@ -100,70 +102,62 @@ class RollupsIT {
 
     @Test
     void one_flush_of_the_open_minutes_of_many_sites_costs_at_most_one_batch_per_shard() throws Exception {
-        int sites = 300;
-        List<String> pages = List.of("/", "/pricing", "/blog");
-        Instant emitted = Instant.parse("2026-11-22T13:48:00Z");
-        for (int s = 0; s < sites; s++) {
-            fixture.send(TestEvents.rollup(site + "-" + s, Granularity.MINUTE, "total", "", MINUTE, s + 1, emitted, false));
-            for (String page : pages) {
-                fixture.send(TestEvents.rollup(site + "-" + s, Granularity.MINUTE, "page", page, MINUTE, 1, emitted, false));
-            }
-        }
-        fixture.flush();
-        // A sink of its own, started once every record is in Kafka, with a flush interval long enough for one flush to hold them all.
-        String oneFlush = TestCluster.uniqueName("group_");
-        SinkApp sink = fixture.startSink(oneFlush, Map.of("sink.rollups.flush-interval", "5s"));
-        fixture.awaitCommittedToEnd(oneFlush + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
+        sendManySites(Granularity.MINUTE, MINUTE, Instant.parse("2026-11-22T13:48:00Z"), false);
 
-        String metrics = SinkFixture.get(sink, "/metrics").body();
-        assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", RollupTables.MINUTES_TABLE)).isEqualTo(sites * 4.0);
+        String metrics = metricsAfterOneFlush();
+        assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", RollupTables.MINUTES_TABLE)).isEqualTo(MANY_SITES * 4.0);
         // 1,200 rows of one ten-minute period: one single-partition batch per shard, not one request per site or value.
         assertThat(SinkFixture.counter(metrics, "tally_sink_writes_total", RollupTables.MINUTES_TABLE))
                 .isBetween(1.0, (double) RollupLayout.MINUTE_SHARDS);
-        for (int s = 0; s < sites; s += 37) {
-            String oneSite = site + "-" + s;
-            assertThat(fixture.rollups.series(oneSite, Tier.MINUTE, "total", "", MINUTE, MINUTE.plusSeconds(60)))
-                    .extracting(StoredRollup::pageviews).containsExactly(s + 1L);
-            assertThat(fixture.rollups.breakdown(oneSite, Tier.MINUTE, "page", MINUTE)).extracting(StoredRollup::dimensionValue)
-                    .containsExactlyInAnyOrderElementsOf(pages);
-        }
+        assertManySitesReadBack(Tier.MINUTE, MINUTE);
     }
 
     @Test
     void the_finals_of_a_closed_hour_and_day_of_many_sites_cost_at_most_one_batch_per_shard() throws Exception {
-        int sites = 300;
-        List<String> pages = List.of("/", "/pricing", "/blog");
         Instant emitted = Instant.parse("2026-11-23T00:11:00Z");
-        for (int s = 0; s < sites; s++) {
-            for (Granularity granularity : List.of(Granularity.HOUR, Granularity.DAY)) {
-                Instant bucket = granularity == Granularity.HOUR ? HOUR : DAY;
-                fixture.send(TestEvents.rollup(site + "-" + s, granularity, "total", "", bucket, s + 1, emitted, true));
-                for (String page : pages) {
-                    fixture.send(TestEvents.rollup(site + "-" + s, granularity, "page", page, bucket, 2, emitted, true));
-                }
-            }
-        }
-        fixture.flush();
-        String oneFlush = TestCluster.uniqueName("group_");
-        SinkApp sink = fixture.startSink(oneFlush, Map.of("sink.rollups.flush-interval", "5s"));
-        fixture.awaitCommittedToEnd(oneFlush + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
+        sendManySites(Granularity.HOUR, HOUR, emitted, true);
+        sendManySites(Granularity.DAY, DAY, emitted, true);
 
-        String metrics = SinkFixture.get(sink, "/metrics").body();
+        String metrics = metricsAfterOneFlush();
         for (String table : List.of(RollupTables.HOURS_TABLE, RollupTables.DAYS_TABLE)) {
-            assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", table)).isEqualTo(sites * 4.0);
+            assertThat(SinkFixture.counter(metrics, "tally_sink_rows_written_total", table)).isEqualTo(MANY_SITES * 4.0);
             // 1,200 rows of one bucket: one single-partition batch per shard, not one request per site or value.
             assertThat(SinkFixture.counter(metrics, "tally_sink_writes_total", table)).isBetween(1.0, (double) RollupLayout.HOUR_DAY_SHARDS);
         }
-        for (int s = 0; s < sites; s += 37) {
-            String oneSite = site + "-" + s;
-            for (Tier tier : List.of(Tier.HOUR, Tier.DAY)) {
-                Instant bucket = tier == Tier.HOUR ? HOUR : DAY;
-                assertThat(fixture.rollups.series(oneSite, tier, "total", "", bucket.minus(Duration.ofDays(2)), bucket.plus(Duration.ofDays(2))))
-                        .extracting(StoredRollup::bucketStart, StoredRollup::pageviews)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(bucket, s + 1L));
-                assertThat(fixture.rollups.breakdown(oneSite, tier, "page", bucket)).extracting(StoredRollup::dimensionValue)
-                        .containsExactlyInAnyOrderElementsOf(pages);
+        assertManySitesReadBack(Tier.HOUR, HOUR);
+        assertManySitesReadBack(Tier.DAY, DAY);
+    }
+
+    /** The total (site i: i + 1 page views) and {@link #PAGES} of each of {@link #MANY_SITES} sites in one bucket. */
+    private void sendManySites(Granularity granularity, Instant bucket, Instant emitted, boolean finalized) {
+        for (int s = 0; s < MANY_SITES; s++) {
+            fixture.send(TestEvents.rollup(site + "-" + s, granularity, "total", "", bucket, s + 1, emitted, finalized));
+            for (String page : PAGES) {
+                fixture.send(TestEvents.rollup(site + "-" + s, granularity, "page", page, bucket, 1, emitted, finalized));
             }
+        }
+        fixture.flush();
+    }
+
+    /**
+     * Starts a sink of its own once every record is in Kafka, with a flush interval long enough for one flush
+     * to hold them all, and returns its metrics once it has committed everything.
+     */
+    private String metricsAfterOneFlush() throws Exception {
+        String oneFlush = TestCluster.uniqueName("group_");
+        SinkApp sink = fixture.startSink(oneFlush, Map.of("sink.rollups.flush-interval", "5s"));
+        fixture.awaitCommittedToEnd(oneFlush + ".rollups", fixture.rollupTopics(), Duration.ofSeconds(60));
+        return SinkFixture.get(sink, "/metrics").body();
+    }
+
+    private void assertManySitesReadBack(Tier tier, Instant bucket) {
+        for (int s = 0; s < MANY_SITES; s += 37) {
+            String oneSite = site + "-" + s;
+            assertThat(fixture.rollups.series(oneSite, tier, "total", "", bucket.minusMillis(tier.millis()), bucket.plusMillis(2 * tier.millis())))
+                    .as(tier + " series of " + oneSite).extracting(StoredRollup::bucketStart, StoredRollup::pageviews)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(bucket, s + 1L));
+            assertThat(fixture.rollups.breakdown(oneSite, tier, "page", bucket)).as(tier + " breakdown of " + oneSite)
+                    .extracting(StoredRollup::dimensionValue).containsExactlyInAnyOrderElementsOf(PAGES);
         }
     }
 
