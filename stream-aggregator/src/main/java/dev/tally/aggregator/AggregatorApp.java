@@ -69,9 +69,10 @@ public final class AggregatorApp implements RunningService {
         long started = System.nanoTime();
         Enricher enricher = new Enricher(new YauaaClassifier(config.userAgentCacheSize()), ReferrerClassifier.bundled());
         LOG.info("User-agent rules loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+        int inputPartitions = inputPartitions(config, topics.rawEvents().name());
         RollupTopology topology = new RollupTopology(topics, enricher,
                 new RollupTopology.Settings(config.grace(), config.commitInterval(), config.preAggregationBufferEvents(),
-                        config.sourceIdleAfter(), inputPartitions(config, topics.rawEvents().name())),
+                        config.sourceIdleAfter(), inputPartitions),
                 Clock.systemUTC(), counters(metrics));
         KafkaStreams streams = new KafkaStreams(topology.build(), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
@@ -90,8 +91,9 @@ public final class AggregatorApp implements RunningService {
         });
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(),
                 new AdminEndpoints(List.of(running), metrics.registry()));
-        LOG.info("Stream aggregator {} reading {} (exactly-once, commit every {}); admin on port {}",
-                config.applicationId(), topics.rawEvents().name(), config.commitInterval(), admin.port());
+        LOG.info("Stream aggregator {} reading {} ({} partitions; exactly-once, commit every {}); admin on port {}",
+                config.applicationId(), topics.rawEvents().name(), inputPartitions == 0 ? "unknown" : inputPartitions,
+                config.commitInterval(), admin.port());
         return new AggregatorApp(streams, streamsMetrics, admin, metrics);
     }
 
