@@ -34,7 +34,8 @@ public final class RollupLayout {
     /**
      * Partitions per hour or day bucket in {@code rollup_hours} and {@code rollup_days}. Hour and day rows
      * carry sketches of up to ~2 KB and every site's values of a bucket share its shards; 64 keep an
-     * installation's bucket far below 100 MB per partition up to roughly 100,000 events/s (docs/data-model.md).
+     * installation's bucket below 100 MB per partition up to roughly 50,000 events/s of total traffic, more
+     * than {@code rollup_minutes} allows (docs/data-model.md).
      */
     public static final int HOUR_DAY_SHARDS = 64;
 

@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionStage;
  * {@code rollup_hours} and days in {@code rollup_days} (V006). Every site shares their partitions. (V003's
  * {@code rollup_series} and {@code rollup_breakdown} are no longer written or read.)
  *
- * <p>Writes: {@link #bind} turns one {@link Rollup} record into its upsert, with the partition it lands in; {@link #write} sends upserts of one
- * partition as one statement or one unlogged batch. Every upsert writes absolute values with the write
+ * <p>Writes: {@link #bind} turns one {@link Rollup} record into its upsert, with the partition it lands
+ * in; {@link #write} sends upserts of one partition as one statement or one unlogged batch. Every upsert writes absolute values with the write
  * timestamp taken from {@code Rollup.updatedAt}, so whatever order two records of one bucket arrive in
  * (retries, replays, several sink instances during a rebalance) the later emission wins, and writing the
  * same record again changes nothing. Reads: a series and a breakdown bucket of any tier, for tests and tools.

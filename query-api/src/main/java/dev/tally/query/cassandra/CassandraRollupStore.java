@@ -29,8 +29,9 @@ import java.util.concurrent.Semaphore;
  * ({@link RollupLayout#minuteShardOf}), for a breakdown in all shards at once. Hours ({@code rollup_hours})
  * and days ({@code rollup_days}), one partition per bucket and shard: a series segment becomes one request
  * per {@value #BUCKETS_PER_REQUEST} buckets in the value's shard ({@link RollupLayout#hourDayShardOf}); a
- * breakdown one request per bucket over the dimension's shards ({@link RollupLayout#hourDayShardsOf}). At most {@code maxInFlight} requests run at once, so a 90-day breakdown cannot swamp the
- * driver's connections.
+ * breakdown one request per bucket over the dimension's shards ({@link RollupLayout#hourDayShardsOf}).
+ * At most {@code maxInFlight} requests run at once, so a 90-day breakdown cannot swamp the driver's
+ * connections.
  */
 public final class CassandraRollupStore implements RollupStore {
     private static final String METRICS = "pageviews, custom_events, visitors_sketch, value_count, value_sum, value_min, value_max";
