@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -241,7 +242,14 @@ public final class TallyLauncher {
             OUT.println("Cannot register the simulated sites: " + e.getMessage());
             return 1;
         }
-        OUT.printf("Simulated sites (registered, with new keys): %s%n", String.join(", ", generator.sites().stream().map(SiteProfile::id).toList()));
+        // Registering gives every simulated site a new key, shown only here, as for ./tally run --demo.
+        Optional<String> dashboard = dashboardOf(launcher.dataDir());
+        OUT.println("Simulated sites, registered with new keys (shown only now)"
+                + (dashboard.isPresent() ? "; each link hands the site's key to your browser:" : ":"));
+        for (SiteProfile site : generator.sites()) {
+            String key = generator.siteKeys().get(site.id());
+            OUT.printf("  %-16s %s%n", site.id(), dashboard.map(url -> dashboardLink(url, site.id(), "realtime", key)).orElse(key));
+        }
         OUT.println("Visitors are told apart only if the gateway trusts X-Forwarded-For from this machine (./tally run --demo does).");
         CountDownLatch finished = new CountDownLatch(1);
         Thread stopOnCtrlC = new Thread(() -> {
@@ -286,6 +294,16 @@ public final class TallyLauncher {
             return URI.create(url);
         } catch (java.io.IOException e) {
             throw new UsageException("No running stack found (" + file + " is missing). Start one with ./tally run --demo, or pass --gateway http://host:port");
+        }
+    }
+
+    /** The running stack's dashboard, from the same endpoints file, if it names one. */
+    private static Optional<String> dashboardOf(Path dataDir) {
+        try {
+            return Optional.ofNullable(new ObjectMapper().readTree(dataDir.resolve(EndpointsFile.NAME).toFile())
+                    .path("query-api.http").asText(null));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
         }
     }
 
