@@ -1,16 +1,19 @@
 package dev.tally.deploy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes {@code endpoints.json} into the data directory: the addresses actually in use, for scripts.
- * Written to a temporary file and moved into place, so a reader never sees half a file.
+ * Writes {@code endpoints.json} into the data directory: the addresses actually in use, for scripts and
+ * for the commands that talk to a running stack ({@link #read}). Written to a temporary file and moved
+ * into place, so a reader never sees half a file.
  */
 final class EndpointsFile {
     static final String NAME = "endpoints.json";
@@ -34,6 +37,14 @@ final class EndpointsFile {
             throw new UncheckedIOException("Cannot write " + target, e);
         }
         return target;
+    }
+
+    /** The endpoints of the stack running on {@code dataDir}, by name; fails if no stack wrote the file. */
+    static Map<String, String> read(Path dataDir) throws IOException {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        new ObjectMapper().readTree(dataDir.resolve(NAME).toFile()).fields()
+                .forEachRemaining(field -> endpoints.put(field.getKey(), field.getValue().asText()));
+        return endpoints;
     }
 
     static void delete(Path dataDir) {

@@ -5,8 +5,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.tally.common.RunningService;
 import dev.tally.common.config.ConfigException;
 import dev.tally.common.config.ConfigSource;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.deploy.traffic.TrafficConfig;
 import dev.tally.deploy.traffic.TrafficGenerator;
 import dev.tally.deploy.traffic.TrafficReport;
@@ -286,8 +284,7 @@ public final class TallyLauncher {
     private static URI gatewayOf(Path dataDir) {
         Path file = dataDir.resolve(EndpointsFile.NAME);
         try {
-            JsonNode endpoints = new ObjectMapper().readTree(file.toFile());
-            String url = endpoints.path("ingest-gateway.http").asText(null);
+            String url = EndpointsFile.read(dataDir).get("ingest-gateway.http");
             if (url == null) {
                 throw new UsageException(file + " names no ingest-gateway.http; pass --gateway http://host:port");
             }
@@ -300,8 +297,7 @@ public final class TallyLauncher {
     /** The running stack's dashboard, from the same endpoints file, if it names one. */
     private static Optional<String> dashboardOf(Path dataDir) {
         try {
-            return Optional.ofNullable(new ObjectMapper().readTree(dataDir.resolve(EndpointsFile.NAME).toFile())
-                    .path("query-api.http").asText(null));
+            return Optional.ofNullable(EndpointsFile.read(dataDir).get("query-api.http"));
         } catch (java.io.IOException e) {
             return Optional.empty();
         }
