@@ -2,9 +2,11 @@ package dev.tally.aggregator.rollup;
 
 import dev.tally.schemas.avro.Granularity;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -22,10 +24,12 @@ import java.util.TreeMap;
  * {@link BucketStore} on their first change, and written back at the checkpoint. A busy minute thus costs
  * one store read and one store write per value and checkpoint, however many partials it took in between;
  * the caller keeps what arrived since the last checkpoint durable some other way (the merge processor's
- * journal) and checkpoints after every close, so closing never leaves state only in memory.
+ * journal) and checkpoints after every close, so closing never leaves state only in memory. Publishing
+ * open minutes ({@link #publishOpen}) needs no checkpoint: the caller may publish every commit interval
+ * and checkpoint less often, each store write then covering several publishes.
  *
- * <p>Publishing: each checkpoint re-publishes (not final) the values of open minutes that changed since
- * the one before; each bucket of every tier publishes a last record with {@code finalized = true} when it
+ * <p>Publishing: each {@link #publishOpen} (and each checkpoint) re-publishes (not final) the values of
+ * open minutes that changed since the one before; each bucket of every tier publishes a last record with {@code finalized = true} when it
  * closes. Hours and days publish nothing else: that final record is their only one. A minute that the wall
  * clock has already closed (its end plus grace is past) is open only because the aggregator is catching up
  * on a backlog (after downtime, or a replay): its changes are not news to anyone, and its final record
@@ -38,6 +42,8 @@ public final class RollupMerger {
     private final LateCounter late;
     /** Values changed since the last checkpoint, with their whole current metrics, by bucket. */
     private final Map<BucketId, Map<DimensionValue, Metrics>> changed = new LinkedHashMap<>();
+    /** Minute values changed since they were last published: keys into {@link #changed}. */
+    private final Map<BucketId, Set<DimensionValue>> unpublished = new LinkedHashMap<>();
 
     /** Told how many accepted events were dropped because their minute had already closed. */
     @FunctionalInterface
@@ -57,10 +63,27 @@ public final class RollupMerger {
         }
         if (store.closedAt() != Long.MIN_VALUE
                 && Buckets.isClosed(Granularity.MINUTE, partial.minuteStart(), graceMs, store.closedAt())) {
-            late.lateEvents(partial.state().events());
+            late.lateEvents(partial.eventCount());
             return;
         }
-        mergeInto(new BucketId(Granularity.MINUTE, partial.minuteStart(), partial.siteId()), partial.state().metrics());
+        BucketId minute = new BucketId(Granularity.MINUTE, partial.minuteStart(), partial.siteId());
+        Set<DimensionValue> toPublish = unpublished.computeIfAbsent(minute, k -> new HashSet<>());
+        if (partial.summed() != null) {
+            mergeInto(minute, partial.summed().metrics());
+            toPublish.addAll(partial.summed().metrics().keySet());
+            return;
+        }
+        Map<DimensionValue, Metrics> current = changed.computeIfAbsent(minute, k -> new LinkedHashMap<>());
+        for (RollupInput event : partial.events()) {
+            String[] values = event.dimensionValues();
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    DimensionValue value = new DimensionValue(Dimension.ofOrdinal(i), values[i]);
+                    currentOf(minute, current, value).add(event);
+                    toPublish.add(value);
+                }
+            }
+        }
     }
 
     /**
@@ -90,16 +113,29 @@ public final class RollupMerger {
      * cost a record per dimension value and closed minute.
      */
     public void checkpoint(Instant now, RollupRecords.Sink sink) {
+        publishOpen(now, sink);
         for (Map.Entry<BucketId, Map<DimensionValue, Metrics>> bucket : changed.entrySet()) {
             BucketId id = bucket.getKey();
             for (Map.Entry<DimensionValue, Metrics> value : bucket.getValue().entrySet()) {
-                if (id.granularity() == Granularity.MINUTE && !Buckets.isClosed(Granularity.MINUTE, id.start(), graceMs, now.toEpochMilli())) {
-                    sink.publish(RollupRecords.key(id, value.getKey()), RollupRecords.value(id, value.getKey(), value.getValue(), false, now));
-                }
                 store.put(id, value.getKey(), value.getValue());
             }
         }
         changed.clear();
+    }
+
+    /** Publishes (not final) the values of open minutes changed since they were last published; writes nothing to the store. */
+    public void publishOpen(Instant now, RollupRecords.Sink sink) {
+        for (Map.Entry<BucketId, Set<DimensionValue>> bucket : unpublished.entrySet()) {
+            BucketId id = bucket.getKey();
+            if (Buckets.isClosed(Granularity.MINUTE, id.start(), graceMs, now.toEpochMilli())) {
+                continue; // the wall clock has closed it: catching up, its final record follows (see above)
+            }
+            Map<DimensionValue, Metrics> current = changed.get(id);
+            for (DimensionValue value : bucket.getValue()) {
+                sink.publish(RollupRecords.key(id, value), RollupRecords.value(id, value, current.get(value), false, now));
+            }
+        }
+        unpublished.clear();
     }
 
     private long lastClosableMinute(long streamTimeMs) {
@@ -118,6 +154,7 @@ public final class RollupMerger {
                 // The changed values are the current ones: each was read from the store before it changed.
                 closing.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(bucket.getValue());
                 it.remove();
+                unpublished.remove(id); // superseded by the final record
             }
         }
         for (Map.Entry<BucketId, Map<DimensionValue, Metrics>> bucket : closing.entrySet()) {
@@ -137,15 +174,20 @@ public final class RollupMerger {
     private void mergeInto(BucketId id, Map<DimensionValue, Metrics> values) {
         Map<DimensionValue, Metrics> current = changed.computeIfAbsent(id, k -> new LinkedHashMap<>());
         for (Map.Entry<DimensionValue, Metrics> value : values.entrySet()) {
-            Metrics metrics = current.get(value.getKey());
-            if (metrics == null) {
-                metrics = store.get(id, value.getKey());
-                if (metrics == null) {
-                    metrics = new Metrics();
-                }
-                current.put(value.getKey(), metrics);
-            }
-            metrics.merge(value.getValue());
+            currentOf(id, current, value.getKey()).merge(value.getValue());
         }
+    }
+
+    /** The current metrics of {@code value} in bucket {@code id}, whose changed values are {@code current}. */
+    private Metrics currentOf(BucketId id, Map<DimensionValue, Metrics> current, DimensionValue value) {
+        Metrics metrics = current.get(value);
+        if (metrics == null) {
+            metrics = store.get(id, value);
+            if (metrics == null) {
+                metrics = new Metrics();
+            }
+            current.put(value, metrics);
+        }
+        return metrics;
     }
 }

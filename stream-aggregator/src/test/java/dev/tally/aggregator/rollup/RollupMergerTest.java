@@ -29,13 +29,17 @@ class RollupMergerTest {
     private final List<Map.Entry<RollupKey, Rollup>> published = new ArrayList<>();
     private final RollupRecords.Sink sink = (key, value) -> published.add(Map.entry(key, value));
 
-    private static List<SitePartial> partials(long seed, int count) {
+    /**
+     * {@code count} drains of {@code eventsEach} events over {@code spanMinutes} from START: a slice of a
+     * few events travels as it is, a busier one summed.
+     */
+    private static List<SitePartial> partials(long seed, int count, int eventsEach, int spanMinutes) {
         Random random = new Random(seed);
         List<SitePartial> partials = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             PartialBuffer buffer = new PartialBuffer();
-            for (int j = 0; j < 5; j++) {
-                long time = START.toEpochMilli() + random.nextInt((int) Duration.ofMinutes(90).toMillis());
+            for (int j = 0; j < eventsEach; j++) {
+                long time = START.toEpochMilli() + random.nextInt((int) Duration.ofMinutes(spanMinutes).toMillis());
                 String[] values = new String[Dimension.values().length];
                 values[Dimension.TOTAL.ordinal()] = "";
                 values[Dimension.PAGE.ordinal()] = "/p" + random.nextInt(30);
@@ -65,8 +69,10 @@ class RollupMergerTest {
 
     @Test
     void a_merger_rebuilt_from_its_store_and_the_partials_since_the_last_checkpoint_ends_where_an_unbroken_one_does() {
-        List<SitePartial> first = partials(1, 300);
-        List<SitePartial> second = partials(2, 300);
+        List<SitePartial> first = partials(1, 300, 5, 90);
+        List<SitePartial> second = partials(2, 100, 200, 2);
+        assertThat(first).allSatisfy(partial -> assertThat(partial.events()).isNotNull());
+        assertThat(second).anySatisfy(partial -> assertThat(partial.summed()).isNotNull());
         long end = START.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)).toEpochMilli();
 
         RollupMerger unbroken = new RollupMerger(new InMemoryBucketStore(), GRACE_MS, late -> {});
@@ -114,10 +120,44 @@ class RollupMergerTest {
     }
 
     @Test
+    void publishing_open_minutes_writes_nothing_and_publishes_each_change_once() {
+        InMemoryBucketStore store = new InMemoryBucketStore();
+        RollupMerger merger = new RollupMerger(store, GRACE_MS, late -> {});
+        String[] chrome = new String[Dimension.values().length];
+        chrome[Dimension.TOTAL.ordinal()] = "";
+        chrome[Dimension.BROWSER.ordinal()] = "Chrome";
+        String[] firefox = chrome.clone();
+        firefox[Dimension.BROWSER.ordinal()] = "Firefox";
+        merger.accept(SitePartial.ofEvents("site", START.toEpochMilli(), List.of(
+                new RollupInput("site", START.toEpochMilli(), true, null, "v1", chrome))));
+
+        merger.publishOpen(DURING, sink);
+        assertThat(published).extracting(record -> record.getKey().getDimensionValue()).containsExactlyInAnyOrder("", "Chrome");
+        merger.publishOpen(DURING, sink);
+        assertThat(published).as("nothing changed since").hasSize(2);
+
+        merger.accept(SitePartial.ofEvents("site", START.toEpochMilli(), List.of(
+                new RollupInput("site", START.toEpochMilli() + 1, true, null, "v2", firefox))));
+        merger.publishOpen(DURING, sink);
+        assertThat(published.subList(2, published.size())).extracting(record -> record.getKey().getDimensionValue())
+                .containsExactlyInAnyOrder("", "Firefox");
+        assertThat(published.get(published.size() - 1).getValue().getFinalized()).isFalse();
+        assertThat(store.writes).as("publishing alone writes nothing to the store").isZero();
+
+        merger.checkpoint(DURING, sink);
+        assertThat(store.writes).isEqualTo(3);
+        assertThat(published).as("the checkpoint has nothing left to publish").hasSize(4);
+        merger.closeUpTo(START.plus(Duration.ofMinutes(12)).toEpochMilli(), DURING, sink);
+        merger.publishOpen(DURING, sink);
+        assertThat(published.subList(4, published.size())).isNotEmpty()
+                .allSatisfy(record -> assertThat(record.getValue().getFinalized()).isTrue());
+    }
+
+    @Test
     void open_minutes_the_wall_clock_has_closed_are_not_re_published_only_their_final_records() {
         InMemoryBucketStore store = new InMemoryBucketStore();
         RollupMerger merger = new RollupMerger(store, GRACE_MS, late -> {});
-        partials(3, 20).forEach(merger::accept);
+        partials(3, 20, 5, 90).forEach(merger::accept);
         merger.checkpoint(LATER, sink);
         assertThat(published).isEmpty();
         assertThat(store.all()).isNotEmpty();
