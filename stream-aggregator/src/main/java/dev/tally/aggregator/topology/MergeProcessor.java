@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Exactly-once: the merger holds the values changed since its last checkpoint in memory, so every
  * partial is first written ahead as it arrived ({@link WriteAheadRing}, in the same transaction as its
  * input offset), and marked applied at each checkpoint. Open minutes are published every publish interval;
- * a checkpoint runs every {@link #PUBLISHES_PER_CHECKPOINT} of them, after every close (so closing never
- * depends on replay), and when the ring is full. After a crash the restored store holds the state of the
+ * every {@link #PUBLISHES_PER_CHECKPOINT} of them buckets close and a checkpoint follows (so closing never
+ * depends on replay); a checkpoint also runs when the ring is full. After a crash the restored store holds the state of the
  * last checkpoint and the ring the partials since, which are merged again.
  */
 final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollup> {
@@ -104,21 +104,22 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
             merger.accept(partial);
             return;
         }
-        long now = context.currentSystemTimeMs();
-        watermarks.record(partial.progress(), now);
-        watermarks.closableUpTo(now).ifPresent(streamTime -> {
-            if (merger.closeUpTo(streamTime, clock.instant(), sink)) {
-                checkpoint();
-            }
-        });
+        watermarks.record(partial.progress(), context.currentSystemTimeMs());
     }
 
+    /**
+     * Every publish interval: open minutes' changes out. Every {@link #PUBLISHES_PER_CHECKPOINT}-th: what may
+     * close closes, then the checkpoint. Closing only there delays a final record by at most that many
+     * seconds (it waits ten minutes' grace anyway) and lets one checkpoint and one update of each hour
+     * value cover every minute that closed in between: several while catching up on a backlog.
+     */
     private void publish() {
-        if (++publishesSinceCheckpoint >= PUBLISHES_PER_CHECKPOINT) {
-            checkpoint();
-        } else {
+        if (++publishesSinceCheckpoint < PUBLISHES_PER_CHECKPOINT) {
             merger.publishOpen(clock.instant(), sink);
+            return;
         }
+        watermarks.closableUpTo(context.currentSystemTimeMs()).ifPresent(streamTime -> merger.closeUpTo(streamTime, clock.instant(), sink));
+        checkpoint();
     }
 
     private void checkpoint() {
