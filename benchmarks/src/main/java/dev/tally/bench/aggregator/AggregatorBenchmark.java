@@ -63,26 +63,35 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * Stream aggregator throughput on the real local broker: the full topology (enrichment, all ten
  * dimensions, minute/hour/day tiers, exactly-once v2) against the plain baseline
  * {@code groupByKey().windowedBy(1 minute).count()} with exactly-once, over the same input, alternating
- * in the same run, for (a) 1,000 sites with even traffic and (b) one site with 90% of it.
+ * in the same run, for (a) 1,000 sites with even traffic and (b) one site with 90% of it, both live (the
+ * events spread over event time at {@link #LIVE_RATE}, as that much live traffic arrives), and (a) once more
+ * as an hour's backlog of a quiet installation (the same events over one hour of event time: a site's
+ * minute holds a dozen events, so closing costs a final record or more per event; see {@link BenchEvents}).
  *
  * <p>Throughput is input events over the time from the first committed input offset to the end of the
  * work (start-up and the user-agent rules' loading are outside it). For the baseline the end is the last
  * committed input offset. For the aggregator it is the later of that and the last final day record: the
  * input ends with one event per partition a day later, which closes every minute, hour and day of the
- * benchmark hour, and the run waits until every site's final day total is committed (its log-append
+ * input, and the run waits until every site's final day total is committed (its log-append
  * time is the end). So every final record of every tier is inside the measured time, not published after
  * it. Both use the aggregator's Streams settings (one stream thread, 1 s commit interval) and the
- * aggregator its production defaults (10 minutes' grace, nothing closes in the first 30 s after start-up).
+ * aggregator its production defaults (10 minutes' grace; nothing closes before every input partition has
+ * reported, the partition count given as {@code AggregatorApp} reads it from the broker).
  * Also reported for the aggregator: state directory size per million events, records written to the
  * rollup topics per 1,000 input events, and events left out as late (none should be: the input's disorder
  * is well within grace, so any would be a bug).
  */
 public final class AggregatorBenchmark {
     private static final int PARTITIONS = 6;
+    /**
+     * Events per second of event time in the live scenarios: 1,000 sites receiving 50 events/s each. About
+     * what this machine's baseline processes, so the input is traffic the aggregator has to keep up with.
+     */
+    static final int LIVE_RATE = 50_000;
     /** The production default of {@code aggregator.source-idle-after}. */
     private static final Duration SOURCE_IDLE_AFTER = Duration.ofSeconds(30);
     /** Event time of the closing events: a day after the benchmark hour, past every bucket's end plus grace. */
-    private static final Instant CLOSING_TIME = BenchEvents.START.plus(Duration.ofDays(1)).plus(BenchEvents.SPAN);
+    private static final Instant CLOSING_TIME = BenchEvents.START.plus(Duration.ofDays(1)).plus(BenchEvents.LONGEST_SPAN);
     private static final String CLOSING_SITE = "closing.example";
     private static final String HEADING = "Stream aggregator: events per second";
     private static final String MARKER = "aggregator-bench";
@@ -113,17 +122,21 @@ public final class AggregatorBenchmark {
             options.put(args[i], args[i + 1]);
         }
         Path workDir = Path.of(options.getOrDefault("--work-dir", Files.createTempDirectory("tally-agg-bench").toString()));
-        int events = Integer.parseInt(options.getOrDefault("--events", "300000"));
+        int events = Integer.parseInt(options.getOrDefault("--events", "1000000"));
         int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-        List<String> only = List.of(options.getOrDefault("--scenarios", "even,hot").split(","));
+        List<String> only = List.of(options.getOrDefault("--scenarios", "even,hot,catchup").split(","));
         System.out.println("Loading user-agent rules");
         Enricher enricher = new Enricher(new YauaaClassifier(20_000), ReferrerClassifier.bundled());
         // Kafka only: nothing here uses Cassandra, and an idle node would still take CPU from the run.
         try (KafkaNode kafka = KafkaNode.start(KafkaSettings.onFreePorts(workDir.resolve("kafka")), Duration.ofMinutes(3))) {
             AggregatorBenchmark bench = new AggregatorBenchmark(kafka, workDir, events, enricher);
+            // Live: the events spread over event time at LIVE_RATE, as an installation receiving that much
+            // traffic sends them. Catch-up: the same number over an hour, a quiet installation's backlog.
+            Duration live = Duration.ofMillis(Math.max(1, events * 1000L / LIVE_RATE));
             List<Scenario> scenarios = List.of(
-                    new Scenario("even", "(a) 1,000 sites, even traffic", new BenchEvents(1_000, 0, 1)),
-                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic", new BenchEvents(1_000, 0.9, 2)))
+                    new Scenario("even", "(a) 1,000 sites, even traffic, live", new BenchEvents(1_000, 0, live, 1)),
+                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic, live", new BenchEvents(1_000, 0.9, live, 2)),
+                    new Scenario("catchup", "(a) 1,000 sites, even traffic, an hour's backlog", new BenchEvents(1_000, 0, BenchEvents.LONGEST_SPAN, 1)))
                     .stream().filter(scenario -> only.contains(scenario.name())).toList();
             StringBuilder table = new StringBuilder();
             table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events | Rollup records per 1,000 events | Events left out as late (most in a round) | Rounds (baseline / aggregator events/s) |\n");

@@ -11,15 +11,33 @@ import java.util.Random;
 
 /**
  * Deterministic synthetic traffic for the aggregator benchmark: page views and custom events with real
- * browser user agents (3% bots), paths, referrers, UTM tags and values, spread over one hour of event
- * time with up to 30 s of disorder.
+ * browser user agents (3% bots), paths, referrers, UTM tags and values, spread evenly over {@code span}
+ * of event time from {@link #START} with up to a tenth of the span (at most 30 s) of disorder.
+ *
+ * <p>The span sets the traffic's density, and with it what the rollups cost per event: the same events
+ * over 20 s are an installation receiving them live at that rate (a site's minute sums hundreds of events
+ * into a few hundred values), over an hour a quiet installation's backlog (a site's minute holds a dozen
+ * events, each bringing a few values of its own, so a final record or more per event).
  *
  * @param sites         number of sites
  * @param hotSiteShare  share of all events that go to site 0 (0 for even traffic)
+ * @param span          event time the events are spread over, at most {@link #LONGEST_SPAN}
  */
-public record BenchEvents(int sites, double hotSiteShare, long seed) {
+public record BenchEvents(int sites, double hotSiteShare, Duration span, long seed) {
     static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
-    static final Duration SPAN = Duration.ofHours(1);
+    static final Duration LONGEST_SPAN = Duration.ofHours(1);
+    private static final long MOST_DISORDER_MS = 30_000;
+
+    public BenchEvents {
+        if (span.isNegative() || span.isZero() || span.compareTo(LONGEST_SPAN) > 0) {
+            throw new IllegalArgumentException("span must be more than 0 and at most " + LONGEST_SPAN + ": " + span);
+        }
+    }
+
+    /** Events whose own receive times the caller chooses ({@link #event(Random, String, Instant)}). */
+    public BenchEvents(int sites, double hotSiteShare, long seed) {
+        this(sites, hotSiteShare, LONGEST_SPAN, seed);
+    }
 
     private static final List<String> AGENTS = agents();
     private static final String[] BOTS = {
@@ -55,7 +73,8 @@ public record BenchEvents(int sites, double hotSiteShare, long seed) {
 
     /** Event {@code i} of {@code total}; the same arguments always give the same event. */
     TrackedEvent event(Random random, int i, int total) {
-        long time = START.toEpochMilli() + SPAN.toMillis() * i / total - random.nextInt(30_000);
+        long spanMs = span.toMillis();
+        long time = START.toEpochMilli() + spanMs * i / total - random.nextInt((int) Math.max(1, Math.min(MOST_DISORDER_MS, spanMs / 10)));
         return event(random, "e" + i, Instant.ofEpochMilli(time));
     }
 
