@@ -77,7 +77,8 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * it. Both use the aggregator's Streams settings (one stream thread, 1 s commit interval) and the
  * aggregator its production defaults (10 minutes' grace; nothing closes before every input partition has
  * reported, the partition count given as {@code AggregatorApp} reads it from the broker).
- * Also reported for the aggregator: state directory size per million events, records written to the
+ * Also reported for the aggregator: state directory size per million events (the largest seen, sampled
+ * every {@link #STATE_SAMPLE_INTERVAL}, and at the end, when every bucket has closed), records written to the
  * rollup topics per 1,000 input events, and events left out as late (none should be: the input's disorder
  * is well within grace, so any would be a bug).
  */
@@ -93,12 +94,15 @@ public final class AggregatorBenchmark {
     /** Event time of the closing events: a day after the benchmark hour, past every bucket's end plus grace. */
     private static final Instant CLOSING_TIME = BenchEvents.START.plus(Duration.ofDays(1)).plus(BenchEvents.LONGEST_SPAN);
     private static final String CLOSING_SITE = "closing.example";
+    /** How often a run measures its state directory for the peak size (a walk of a few hundred files). */
+    private static final Duration STATE_SAMPLE_INTERVAL = Duration.ofSeconds(2);
     private static final String HEADING = "Stream aggregator: events per second";
     private static final String MARKER = "aggregator-bench";
 
     private record Scenario(String name, String description, BenchEvents events) {}
 
-    private record Run(double eventsPerSecond, long stateBytes, long rollupRecords, long lateEvents) {}
+    /** @param peakStateBytes the state directory's largest size seen during the run (sampled every few seconds) */
+    private record Run(double eventsPerSecond, long peakStateBytes, long stateBytes, long rollupRecords, long lateEvents) {}
 
     private final KafkaNode kafka;
     private final Path workDir;
@@ -139,7 +143,7 @@ public final class AggregatorBenchmark {
                     new Scenario("catchup", "(a) 1,000 sites, even traffic, an hour's backlog", new BenchEvents(1_000, 0, BenchEvents.LONGEST_SPAN, 1)))
                     .stream().filter(scenario -> only.contains(scenario.name())).toList();
             StringBuilder table = new StringBuilder();
-            table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events | Rollup records per 1,000 events | Events left out as late (most in a round) | Rounds (baseline / aggregator events/s) |\n");
+            table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events (peak / at the end) | Rollup records per 1,000 events | Events left out as late (most in a round) | Rounds (baseline / aggregator events/s) |\n");
             table.append("|---|---|---|---|---|---|---|---|\n");
             for (Scenario scenario : scenarios) {
                 table.append(bench.measure(scenario, rounds)).append('\n');
@@ -167,12 +171,13 @@ public final class AggregatorBenchmark {
             baseline.add(run(topics, namespace + "-baseline-" + round, baselineTopology(topics), false).eventsPerSecond());
             long before = committedRecords(topics);
             Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics), true);
-            aggregator.add(new Run(run.eventsPerSecond(), run.stateBytes(), committedRecords(topics) - before, run.lateEvents()));
+            aggregator.add(new Run(run.eventsPerSecond(), run.peakStateBytes(), run.stateBytes(), committedRecords(topics) - before, run.lateEvents()));
             System.out.printf(Locale.ROOT, "%s round %d: baseline %.0f, aggregator %.0f events/s, %d events left out as late%n",
                     scenario.name(), round, baseline.get(round - 1), run.eventsPerSecond(), run.lateEvents());
         }
         double base = median(baseline);
         double agg = median(aggregator.stream().map(Run::eventsPerSecond).toList());
+        double peakStateMb = median(aggregator.stream().map(r -> r.peakStateBytes() / 1e6 * 1e6 / events).toList());
         double stateMb = median(aggregator.stream().map(r -> r.stateBytes() / 1e6 * 1e6 / events).toList());
         double records = median(aggregator.stream().map(r -> r.rollupRecords() * 1000.0 / events).toList());
         StringBuilder each = new StringBuilder();
@@ -180,8 +185,8 @@ public final class AggregatorBenchmark {
             each.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%.0f / %.0f", baseline.get(i), aggregator.get(i).eventsPerSecond()));
         }
         long late = aggregator.stream().mapToLong(Run::lateEvents).max().orElse(0);
-        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% | %.1f MB | %.0f | %,d | %s |",
-                scenario.description(), base, agg, 100 * agg / base, stateMb, records, late, each);
+        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.0f%% | %.1f / %.1f MB | %.0f | %,d | %s |",
+                scenario.description(), base, agg, 100 * agg / base, peakStateMb, stateMb, records, late, each);
     }
 
     private Topology baselineTopology(TopicCatalogue topics) {
@@ -225,6 +230,8 @@ public final class AggregatorBenchmark {
             long lastReport = System.nanoTime();
             long firstCommitted = 0;
             long inputDoneMillis = 0;
+            long peakStateBytes = 0;
+            long lastStateSample = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
             while (true) {
                 long committed = committedInput(admin, topics, applicationId);
@@ -239,11 +246,16 @@ public final class AggregatorBenchmark {
                 if (untilDaysFinal) {
                     dayFinals.poll(Duration.ofMillis(250));
                 }
+                if (System.nanoTime() - lastStateSample > STATE_SAMPLE_INTERVAL.toNanos()) {
+                    peakStateBytes = Math.max(peakStateBytes, sizeOf(stateDir));
+                    lastStateSample = System.nanoTime();
+                }
                 if (inputDoneMillis != 0 && (!untilDaysFinal || dayFinals.sites().containsAll(countedSites))) {
                     long stateBytes = sizeOf(stateDir);
                     long endMillis = Math.max(inputDoneMillis, dayFinals.lastAppendMillis());
                     double seconds = (endMillis - firstMillis) / 1e3;
-                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), stateBytes, 0, lateEvents.get());
+                    return new Run((target - firstCommitted) / Math.max(seconds, 1e-3), Math.max(peakStateBytes, stateBytes), stateBytes, 0,
+                            lateEvents.get());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(applicationId + " did not finish within 20 minutes (committed " + committed + " of " + target
