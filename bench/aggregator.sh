@@ -6,7 +6,7 @@
 # as an hour's backlog of a quiet installation. Prints the results and updates docs/benchmarks.md (section
 # "Stream aggregator: events per second"). About 15-20 minutes on 2 cores, plus the build.
 #
-# Usage: bench/aggregator.sh [--no-doc] [AggregatorBenchmark options: --events 1000000 --rounds 3 --scenarios even,hot,catchup]
+# Usage: bench/aggregator.sh [--no-doc] [AggregatorBenchmark options: --events 1000000 --rounds 3 --scenarios even,hot,hot-alone,catchup]
 # Environment: KEEP_WORK=1 keeps the Kafka data and state directories of the run.
 set -euo pipefail
 

@@ -67,6 +67,8 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * events spread over event time at {@link #LIVE_RATE}, as that much live traffic arrives), and (a) once more
  * as an hour's backlog of a quiet installation (the same events over one hour of event time: a site's
  * minute holds a dozen events, so closing costs a final record or more per event; see {@link BenchEvents}).
+ * And (b) once more without the pre-aggregation, every accepted event sent to the merge step on its own
+ * (as a topology that only regroups events by site would), to show what the pre-aggregation buys.
  *
  * <p>Throughput is input events over the time from the first committed input offset to the end of the
  * work (start-up and the user-agent rules' loading are outside it). For the baseline the end is the last
@@ -99,7 +101,8 @@ public final class AggregatorBenchmark {
     private static final String HEADING = "Stream aggregator: events per second";
     private static final String MARKER = "aggregator-bench";
 
-    private record Scenario(String name, String description, BenchEvents events) {}
+    /** @param preAggregate false for the topology without pre-aggregation (every event to the merge step alone) */
+    private record Scenario(String name, String description, BenchEvents events, boolean preAggregate) {}
 
     /** @param peakStateBytes the state directory's largest size seen during the run (sampled every few seconds) */
     private record Run(double eventsPerSecond, long peakStateBytes, long stateBytes, long rollupRecords, long lateEvents) {}
@@ -128,7 +131,7 @@ public final class AggregatorBenchmark {
         Path workDir = Path.of(options.getOrDefault("--work-dir", Files.createTempDirectory("tally-agg-bench").toString()));
         int events = Integer.parseInt(options.getOrDefault("--events", "1000000"));
         int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-        List<String> only = List.of(options.getOrDefault("--scenarios", "even,hot,catchup").split(","));
+        List<String> only = List.of(options.getOrDefault("--scenarios", "even,hot,hot-alone,catchup").split(","));
         System.out.println("Loading user-agent rules");
         Enricher enricher = new Enricher(new YauaaClassifier(20_000), ReferrerClassifier.bundled());
         // Kafka only: nothing here uses Cassandra, and an idle node would still take CPU from the run.
@@ -138,9 +141,10 @@ public final class AggregatorBenchmark {
             // traffic sends them. Catch-up: the same number over an hour, a quiet installation's backlog.
             Duration live = Duration.ofMillis(Math.max(1, events * 1000L / LIVE_RATE));
             List<Scenario> scenarios = List.of(
-                    new Scenario("even", "(a) 1,000 sites, even traffic, live", new BenchEvents(1_000, 0, live, 1)),
-                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic, live", new BenchEvents(1_000, 0.9, live, 2)),
-                    new Scenario("catchup", "(a) 1,000 sites, even traffic, an hour's backlog", new BenchEvents(1_000, 0, BenchEvents.LONGEST_SPAN, 1)))
+                    new Scenario("even", "(a) 1,000 sites, even traffic, live", new BenchEvents(1_000, 0, live, 1), true),
+                    new Scenario("hot", "(b) 1,000 sites, one with 90% of the traffic, live", new BenchEvents(1_000, 0.9, live, 2), true),
+                    new Scenario("hot-alone", "(b) without pre-aggregation: every event to the merge step alone", new BenchEvents(1_000, 0.9, live, 2), false),
+                    new Scenario("catchup", "(a) 1,000 sites, even traffic, an hour's backlog", new BenchEvents(1_000, 0, BenchEvents.LONGEST_SPAN, 1), true))
                     .stream().filter(scenario -> only.contains(scenario.name())).toList();
             StringBuilder table = new StringBuilder();
             table.append("| Scenario | Baseline events/s (median) | Aggregator events/s (median) | Ratio | State on disk per 1M events (peak / at the end) | Rollup records per 1,000 events | Events left out as late (most in a round) | Rounds (baseline / aggregator events/s) |\n");
@@ -170,7 +174,7 @@ public final class AggregatorBenchmark {
         for (int round = 1; round <= rounds; round++) {
             baseline.add(run(topics, namespace + "-baseline-" + round, baselineTopology(topics), false).eventsPerSecond());
             long before = committedRecords(topics);
-            Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics), true);
+            Run run = run(topics, namespace + "-aggregator-" + round, aggregatorTopology(topics, scenario.preAggregate()), true);
             aggregator.add(new Run(run.eventsPerSecond(), run.peakStateBytes(), run.stateBytes(), committedRecords(topics) - before, run.lateEvents()));
             System.out.printf(Locale.ROOT, "%s round %d: baseline %.0f, aggregator %.0f events/s, %d events left out as late%n",
                     scenario.name(), round, baseline.get(round - 1), run.eventsPerSecond(), run.lateEvents());
@@ -199,8 +203,9 @@ public final class AggregatorBenchmark {
         return builder.build();
     }
 
-    private Topology aggregatorTopology(TopicCatalogue topics) {
-        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536, SOURCE_IDLE_AFTER, PARTITIONS),
+    private Topology aggregatorTopology(TopicCatalogue topics, boolean preAggregate) {
+        return new RollupTopology(topics, enricher, new RollupTopology.Settings(Duration.ofMinutes(10), Duration.ofSeconds(1), 65_536,
+                        SOURCE_IDLE_AFTER, PARTITIONS, preAggregate),
                 Clock.systemUTC(), new RollupCounters() {
                     @Override
                     public void botEvents(long count) {}

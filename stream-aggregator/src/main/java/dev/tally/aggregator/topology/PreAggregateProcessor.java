@@ -9,6 +9,7 @@ import dev.tally.aggregator.rollup.SourceProgress;
 import dev.tally.schemas.avro.EnrichedEvent;
 import dev.tally.schemas.avro.Granularity;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,12 +32,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * marks what it covered. After a crash the events not yet drained are summed again. The ring holds
  * {@code capacity} events; when full, the buffer is drained early. Partials go out encoded
  * ({@link SitePartial#toBytes}): the merge step writes those bytes ahead as they are.
+ *
+ * <p>Without pre-aggregation ({@code preAggregate} false, for benchmarks only) each accepted event goes on
+ * at once as a partial of its own, so nothing waits in memory and nothing is written ahead.
  */
 final class PreAggregateProcessor implements Processor<String, EnrichedEvent, String, byte[]> {
     private final String storeName;
     private final long graceMs;
     private final Duration drainInterval;
     private final int capacity;
+    private final boolean preAggregate;
     private final RollupCounters counters;
     private PartialBuffer buffer;
 
@@ -44,11 +49,13 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
     private WriteAheadRing writeAhead;
     private boolean readSinceDrain;
 
-    PreAggregateProcessor(String storeName, Duration grace, Duration drainInterval, int capacity, RollupCounters counters) {
+    PreAggregateProcessor(String storeName, Duration grace, Duration drainInterval, int capacity, boolean preAggregate,
+                          RollupCounters counters) {
         this.storeName = storeName;
         this.graceMs = grace.toMillis();
         this.drainInterval = drainInterval;
         this.capacity = capacity;
+        this.preAggregate = preAggregate;
         this.counters = counters;
     }
 
@@ -80,10 +87,15 @@ final class PreAggregateProcessor implements Processor<String, EnrichedEvent, St
             counters.lateEvents(1);
             return;
         }
+        RollupInput input = RollupInput.of(event, record.timestamp());
+        if (!preAggregate) {
+            SitePartial alone = SitePartial.ofEvents(input.siteId(), minute, List.of(input));
+            context.forward(new Record<>(input.siteId(), alone.toBytes(), Math.max(0, context.currentStreamTimeMs())));
+            return;
+        }
         if (writeAhead.isFull()) {
             drain();
         }
-        RollupInput input = RollupInput.of(event, record.timestamp());
         writeAhead.append(Codec.encode(input::writeTo));
         buffer.add(input);
     }

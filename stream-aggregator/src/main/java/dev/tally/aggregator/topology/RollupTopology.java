@@ -53,8 +53,16 @@ public final class RollupTopology {
      *                        without waiting for it (see {@code SourceWatermarks})
      * @param inputPartitions the raw events topic's partition count, so that nothing closes before each has
      *                        reported; 0 when not known (then nothing closes for {@code sourceIdleAfter} after a start)
+     * @param preAggregate    false sends every event on to the merge step alone, as a topology without the
+     *                        pre-aggregation would: only for measuring what it buys ({@code bench/aggregator.sh})
      */
-    public record Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter, int inputPartitions) {}
+    public record Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter, int inputPartitions,
+                           boolean preAggregate) {
+        /** With the pre-aggregation, as the aggregator always runs. */
+        public Settings(Duration grace, Duration publishInterval, int bufferEvents, Duration sourceIdleAfter, int inputPartitions) {
+            this(grace, publishInterval, bufferEvents, sourceIdleAfter, inputPartitions, true);
+        }
+    }
 
     public RollupTopology(TopicCatalogue topics, Enricher enricher, Settings settings, Clock clock, RollupCounters counters) {
         this.topics = topics;
@@ -86,7 +94,7 @@ public final class RollupTopology {
         enriched.to(enrichedTopic.name(), Produced.with(Serdes.String(), enrichedTopic.valueSerde()).withName("enriched-events"));
 
         enriched.process(() -> new PreAggregateProcessor(WRITE_AHEAD_STORE, settings.grace(), settings.publishInterval(),
-                                settings.bufferEvents(), counters),
+                                settings.bufferEvents(), settings.preAggregate(), counters),
                         Named.as("pre-aggregate"), WRITE_AHEAD_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("site-partials")
                         .withStreamPartitioner(new HeartbeatsToEveryPartition()))

@@ -209,6 +209,43 @@ class RollupTopologyTest {
         assertThat(harness.latest().get(total(Granularity.MINUTE, T0)).getPageviews()).isEqualTo(2_500);
     }
 
+    @Test
+    void without_pre_aggregation_every_tier_counts_the_same(@TempDir Path otherStateDir) {
+        try (TopologyHarness alone = new TopologyHarness(otherStateDir, Duration.ofMinutes(10), 1_000, false)) {
+            for (TopologyHarness each : List.of(harness, alone)) {
+                for (int i = 0; i < 300; i++) {
+                    Instant at = T0.plusSeconds(i * 7L);
+                    each.send(TrackedEvents.pageview().setReceivedAt(at).setVisitorId("v" + (i % 40)).setUrl("https://example.com/p" + (i % 7)).build());
+                    if (i % 10 == 0) {
+                        each.send(TrackedEvents.custom("purchase").setValue(i / 10 + 0.5).setReceivedAt(at).setVisitorId("v" + (i % 40)).build());
+                    }
+                    if (i % 50 == 0) {
+                        each.tick();
+                    }
+                }
+                each.send(TrackedEvents.pageview().setSiteId("clock.example").setReceivedAt(T0.plus(Duration.ofDays(3))).build());
+                for (int tick = 0; tick < 3; tick++) {
+                    each.tick();
+                }
+            }
+            Map<RollupKey, String> expected = finals(harness);
+            assertThat(expected.keySet()).extracting(RollupKey::getGranularity).contains(Granularity.MINUTE, Granularity.HOUR, Granularity.DAY);
+            assertThat(finals(alone)).isEqualTo(expected);
+        }
+    }
+
+    /** Each final record of the test's site, as counts, value sums to six decimals and the visitor estimate. */
+    private static Map<RollupKey, String> finals(TopologyHarness of) {
+        Map<RollupKey, String> finals = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        of.latest().forEach((key, value) -> {
+            if (value.getFinalized() && key.getSiteId().equals(SITE)) {
+                finals.put(key, String.format(java.util.Locale.ROOT, "%d/%d/%d/%.6f/%s/%s/%.6f", value.getPageviews(), value.getCustomEvents(),
+                        value.getValueCount(), value.getValueSum(), value.getValueMin(), value.getValueMax(), value.getVisitorsEstimate()));
+            }
+        });
+        return finals;
+    }
+
     static HllSketch sketch(Rollup rollup) {
         return HllSketch.heapify(Memory.wrap(rollup.getVisitorsSketch().array()));
     }

@@ -52,6 +52,11 @@ final class TopologyHarness implements AutoCloseable {
     final List<KeyValue<RollupKey, Rollup>> published = new ArrayList<>();
 
     TopologyHarness(Path stateDir, Duration grace, int bufferEvents) {
+        this(stateDir, grace, bufferEvents, true);
+    }
+
+    /** @param preAggregate false for the benchmark's topology without pre-aggregation */
+    TopologyHarness(Path stateDir, Duration grace, int bufferEvents, boolean preAggregate) {
         TopicCatalogue topics = TopicCatalogue.forNamespace("test");
         RollupCounters counters = new RollupCounters() {
             @Override
@@ -65,7 +70,7 @@ final class TopologyHarness implements AutoCloseable {
             }
         };
         RollupTopology topology = new RollupTopology(topics, SharedClassifier.enricher(),
-                new RollupTopology.Settings(grace, publishInterval, bufferEvents, SOURCE_IDLE_AFTER, PARTITION_COUNT_NOT_KNOWN), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+                new RollupTopology.Settings(grace, publishInterval, bufferEvents, SOURCE_IDLE_AFTER, PARTITION_COUNT_NOT_KNOWN, preAggregate), Clock.fixed(NOW, ZoneOffset.UTC), counters);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
