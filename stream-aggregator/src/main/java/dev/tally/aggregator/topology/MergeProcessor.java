@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * partial is first written ahead as it arrived ({@link WriteAheadRing}, in the same transaction as its
  * input offset), and marked applied at each checkpoint. Open minutes are published every publish interval;
  * every {@link #PUBLISHES_PER_CHECKPOINT} of them buckets close and a checkpoint follows (so closing never
- * depends on replay); a checkpoint also runs when the ring is full. After a crash the restored store holds the state of the
- * last checkpoint and the ring the partials since, which are merged again.
+ * depends on replay); a checkpoint also runs when the ring is full. After a crash the restored store holds
+ * the state of the last checkpoint and the ring the partials since, which are merged again.
  */
 final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollup> {
     private static final Logger LOG = LoggerFactory.getLogger(MergeProcessor.class);
@@ -58,7 +58,8 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
     private WriteAheadRing journal;
     private SourceWatermarks watermarks;
     private RollupRecords.Sink sink;
-    private int publishesSinceCheckpoint;
+    /** Publish intervals since this task started; closing runs on every PUBLISHES_PER_CHECKPOINT-th. */
+    private long publishes;
 
     MergeProcessor(String bucketStoreName, String journalStoreName, Duration grace, Duration publishInterval,
                    Duration sourceIdleAfter, int inputPartitions, Clock clock, RollupCounters counters) {
@@ -80,7 +81,7 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
         // transaction: the merger's memory is rebuilt from the restored stores, never kept.
         this.merger = new RollupMerger(store, grace.toMillis(), counters::lateEvents);
         this.journal = new WriteAheadRing(context.getStateStore(journalStoreName), JOURNAL_CAPACITY);
-        this.publishesSinceCheckpoint = 0;
+        this.publishes = 0;
         List<byte[]> replayed = journal.takeUnapplied();
         replayed.forEach(partial -> merger.accept(SitePartial.fromBytes(partial)));
         // Task wall-clock time (not the Clock): it is what TopologyTestDriver's advanceWallClockTime moves.
@@ -111,10 +112,12 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
      * Every publish interval: open minutes' changes out. Every {@link #PUBLISHES_PER_CHECKPOINT}-th: what may
      * close closes, then the checkpoint. Closing only there delays a final record by at most that many
      * seconds (it waits ten minutes' grace anyway) and lets one checkpoint and one update of each hour
-     * value cover every minute that closed in between: several while catching up on a backlog.
+     * value cover every minute that closed in between: several while catching up on a backlog. The count
+     * ignores the checkpoints a full journal forces, so busy traffic that fills it every few seconds never
+     * postpones closing.
      */
     private void publish() {
-        if (++publishesSinceCheckpoint < PUBLISHES_PER_CHECKPOINT) {
+        if (++publishes % PUBLISHES_PER_CHECKPOINT != 0) {
             merger.publishOpen(clock.instant(), sink);
             return;
         }
@@ -125,6 +128,5 @@ final class MergeProcessor implements Processor<String, byte[], RollupKey, Rollu
     private void checkpoint() {
         merger.checkpoint(clock.instant(), sink);
         journal.markApplied();
-        publishesSinceCheckpoint = 0;
     }
 }

@@ -210,6 +210,24 @@ class RollupTopologyTest {
     }
 
     @Test
+    void a_merge_journal_that_fills_every_second_does_not_postpone_closing() {
+        pageview(T0, "v1", "/");
+        Instant later = T0.plus(Duration.ofDays(1));
+        harness.send(TrackedEvents.pageview().setSiteId("clock.example").setReceivedAt(later).build());
+        int slicesPerTick = MergeProcessor.JOURNAL_CAPACITY + 1_000; // each drain fills the journal: a checkpoint mid-tick
+        for (int tick = 0; tick < 4; tick++) {
+            for (int site = 0; site < slicesPerTick; site++) {
+                harness.send(TrackedEvents.pageview().setSiteId("busy" + site + ".example").setReceivedAt(later).build());
+            }
+            harness.tick();
+        }
+
+        assertThat(harness.latest().get(total(Granularity.MINUTE, T0)))
+                .as("closed within %d publish intervals despite the journal's own checkpoints", MergeProcessor.PUBLISHES_PER_CHECKPOINT)
+                .isNotNull().satisfies(minute -> assertThat(minute.getFinalized()).isTrue());
+    }
+
+    @Test
     void without_pre_aggregation_every_tier_counts_the_same(@TempDir Path otherStateDir) {
         try (TopologyHarness alone = new TopologyHarness(otherStateDir, Duration.ofMinutes(10), 1_000, false)) {
             for (TopologyHarness each : List.of(harness, alone)) {
