@@ -29,8 +29,8 @@ import java.util.TreeMap;
  * and checkpoint less often, each store write then covering several publishes.
  *
  * <p>Publishing: each {@link #publishOpen} (and each checkpoint) re-publishes (not final) the values of
- * open minutes that changed since the one before; each bucket of every tier publishes a last record with {@code finalized = true} when it
- * closes. Hours and days publish nothing else: that final record is their only one. A minute that the wall
+ * open minutes that changed since the one before; each bucket of every tier publishes a last record with
+ * {@code finalized = true} when it closes. Hours and days publish nothing else: that final record is their only one. A minute that the wall
  * clock has already closed (its end plus grace is past) is open only because the aggregator is catching up
  * on a backlog (after downtime, or a replay): its changes are not news to anyone, and its final record
  * follows as soon as stream time gets there, so only that is published. In real time every open minute is
